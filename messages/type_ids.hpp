@@ -1,0 +1,48 @@
+// The one CAF type-id block of m365sync: every type and atom that crosses an actor boundary.
+// A host application registers them with `cfg.add_message_types<caf::id_block::m365>()`
+// (m365::register_message_types does that and the error categories too).
+#pragma once
+
+#include <vector>
+
+#include <caf/type_id.hpp>
+
+#include "messages/email.hpp"
+#include "messages/errors.hpp"
+#include "messages/event.hpp"
+#include "messages/pages.hpp"
+#include "messages/rule.hpp"
+#include "messages/sync_state.hpp"
+#include "messages/tenant.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(m365, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(m365, (m365::participant))
+  CAF_ADD_TYPE_ID(m365, (m365::attendee))
+  CAF_ADD_TYPE_ID(m365, (m365::verdict))
+  CAF_ADD_TYPE_ID(m365, (m365::email))
+  CAF_ADD_TYPE_ID(m365, (std::vector<m365::email>))
+  CAF_ADD_TYPE_ID(m365, (m365::recurrence))
+  CAF_ADD_TYPE_ID(m365, (m365::event))
+  CAF_ADD_TYPE_ID(m365, (std::vector<m365::event>))
+  CAF_ADD_TYPE_ID(m365, (m365::tenant_settings))
+  CAF_ADD_TYPE_ID(m365, (m365::user_assignment))
+  CAF_ADD_TYPE_ID(m365, (m365::rule))
+  CAF_ADD_TYPE_ID(m365, (std::vector<m365::rule>))
+  CAF_ADD_TYPE_ID(m365, (m365::delta_link))
+  CAF_ADD_TYPE_ID(m365, (m365::sync_log_line))
+  CAF_ADD_TYPE_ID(m365, (m365::email_page))
+  CAF_ADD_TYPE_ID(m365, (m365::event_page))
+  CAF_ADD_TYPE_ID(m365, (m365::commit_ack))
+  CAF_ADD_ATOM(m365, m365, commit_atom, "commit")
+  CAF_ADD_ATOM(m365, m365, flush_atom, "flush")
+  CAF_ADD_ATOM(m365, m365, stats_atom, "stats")
+  CAF_ADD_ATOM(m365, m365, sync_atom, "sync")
+  CAF_ADD_ATOM(m365, m365, tick_atom, "tick")
+CAF_END_TYPE_ID_BLOCK(m365)
+
+namespace caf { class actor_system_config; }
+
+namespace m365 {
+/// Registers the m365 type-id block and the error categories with a CAF config.
+void register_message_types(caf::actor_system_config& cfg);
+} // namespace m365

@@ -1,0 +1,191 @@
+// Ownership: one lmdb_store per process owns the LMDB environment under <data_dir>/store.
+// Threading: write calls (commit, put_*, delete_*, sweep, backup) come from ONE thread at a time
+// (the persistence actor's detached thread); read calls may come from any thread concurrently
+// (the environment is opened with MDB_NOTLS, each read is its own read transaction).
+// CAF-free: every call returns status / expected<T>; nothing throws.
+//
+// Layout (named databases; every tenant-owned key starts with the length-prefixed tenant id, so a
+// tenant scan is a prefix scan that can never reach another tenant's keys, see key_codec.hpp):
+//   meta         schema version, created-at
+//   tenants      tenant -> tenant_settings            credentials  tenant -> sealed blob
+//   users        user -> user_assignment              rules        rule id -> rule
+//   emails       tenant|user|graph_id -> email record (+ generation, folder)
+//   events       tenant|user|graph_id -> event record
+//   by_time      tenant|user|kind|be64(time)|graph_id -> ""   (reads by time)
+//   dedupe       user|kind|internetMessageId-or-iCalUId -> owner key + every source key
+//   links        tenant|user|folder -> delta_link
+//   sync_log     tenant|be64(at)|user|folder|hash -> sync_log_line   (deterministic key)
+//   audit        be64(at)|seq -> audit record
+//
+// Failure model (as LevelDB's bg_error_): a fatal error (MDB_PANIC, MDB_CORRUPTED, a record that
+// does not decode, I/O failure during commit) is sticky: every later write returns it.
+// MDB_MAP_FULL aborts the transaction, grows the map (doubling, up to max_map_size) and retries.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "messages/email.hpp"
+#include "messages/event.hpp"
+#include "messages/expected.hpp"
+#include "messages/pages.hpp"
+#include "messages/rule.hpp"
+#include "messages/status.hpp"
+#include "messages/sync_state.hpp"
+#include "messages/tenant.hpp"
+
+namespace m365 {
+
+struct store_options {
+  /// Directory of the environment; created (mode 0700) when missing. Required.
+  std::string path;
+  /// Map size at open. Default: 64 MiB. Grows automatically on MDB_MAP_FULL.
+  size_t initial_map_size = size_t{64} << 20;
+  /// Upper bound for automatic growth. Default: 1 TiB.
+  size_t max_map_size = size_t{1} << 40;
+  /// Default: 126 (LMDB's default).
+  unsigned max_readers = 126;
+  /// Open without a writer (export, backup of a running server). Default: false.
+  bool read_only = false;
+  /// MDB_NOSYNC: faster, loses the last commits on power loss (never on process crash).
+  /// Default: false. Benchmarks report which setting they used.
+  bool no_sync = false;
+};
+
+/// A group of pages committed in one transaction, applied in insertion order. Pages of the
+/// same folder must be added in the order they were fetched. Holds pointers: the pages must
+/// outlive the commit call.
+class write_batch {
+public:
+  void add(const email_page& page) { entries_.push_back({&page, nullptr}); }
+  void add(const event_page& page) { entries_.push_back({nullptr, &page}); }
+  size_t size() const noexcept { return entries_.size(); }
+  bool empty() const noexcept { return entries_.empty(); }
+  void clear() noexcept { entries_.clear(); }
+
+  struct entry {
+    const email_page* email = nullptr;
+    const event_page* event = nullptr;
+  };
+  const std::vector<entry>& entries() const noexcept { return entries_; }
+
+private:
+  std::vector<entry> entries_;
+};
+
+/// A page of reads: items plus an opaque cursor for the next call (empty when done).
+template <class T>
+struct read_page {
+  std::vector<T> items;
+  std::string next_cursor;
+};
+
+/// Filter for reading activities of one tenant (and optionally one user) by time.
+struct activity_query {
+  tenant_id tenant;                  ///< required
+  user_id user;                      ///< empty = every user of the tenant
+  timestamp_ms since = 0;            ///< inclusive (received_at for emails, start for events)
+  timestamp_ms until = INT64_MAX;    ///< exclusive
+  size_t limit = 100;
+  std::string cursor;                ///< from a previous read_page
+};
+
+struct store_stats {
+  size_t map_size = 0;
+  size_t used_bytes = 0;
+  uint64_t emails = 0;
+  uint64_t events = 0;
+  uint64_t map_growths = 0;          ///< how often MDB_MAP_FULL grew the map since open
+  uint64_t stale_readers_cleared = 0;
+};
+
+class lmdb_store {
+public:
+  /// Current schema version written into `meta` on creation and checked at every open.
+  static constexpr uint32_t schema_version = 1;
+
+  /// Opens (creating when missing) the environment, checks the schema version, clears stale
+  /// reader slots (mdb_reader_check) and creates the named databases.
+  static expected<std::unique_ptr<lmdb_store>> open(const store_options& options);
+
+  ~lmdb_store();
+  lmdb_store(const lmdb_store&) = delete;
+  lmdb_store& operator=(const lmdb_store&) = delete;
+
+  // -- sync data (writer thread) ---------------------------------------------------------------
+
+  /// Applies every page of the batch in ONE transaction: upserts (keyed by tenant+user+graph_id,
+  /// deduplicated per user by internetMessageId / iCalUId), removals, the folder's new link and
+  /// a sync-log line. Re-applying a page leaves the store byte-identical (the store never reads
+  /// the clock: times come from the page). When a page is the final page of a resync
+  /// (link.phase == resync && final_page), records of that folder with an older generation are
+  /// swept in the same transaction. On success, one ack per page in batch order.
+  expected<std::vector<commit_ack>> commit(const write_batch& batch);
+
+  // -- configuration records (writer thread) ----------------------------------------------------
+
+  status put_tenant(const tenant_settings& tenant);
+  status delete_tenant(const tenant_id& tenant);  ///< the settings only; data stays
+  status put_sealed_credential(const tenant_id& tenant, const std::string& sealed);
+  status put_user(const user_assignment& user);
+  status delete_user(const user_id& user);
+  status put_rule(const rule& r);
+  status delete_rule(const std::string& rule_id);
+  status append_sync_log(const sync_log_line& line);
+  /// Appends an audit record (who, what, details as JSON text) at time `at`.
+  status append_audit(timestamp_ms at, const std::string& actor, const std::string& action,
+                      const std::string& details);
+
+  // -- reads (any thread) -----------------------------------------------------------------------
+
+  expected<tenant_settings> get_tenant(const tenant_id& tenant) const;
+  expected<std::vector<tenant_settings>> list_tenants() const;
+  expected<std::string> get_sealed_credential(const tenant_id& tenant) const;
+  expected<user_assignment> get_user(const user_id& user) const;
+  /// Every user assigned to `tenant`; every user when `tenant` is empty.
+  expected<std::vector<user_assignment>> list_users(const tenant_id& tenant) const;
+  expected<std::vector<rule>> list_rules() const;
+  /// The stored cursor of one folder ("calendar" for the calendar); not_found when none.
+  expected<delta_link> get_link(const tenant_id& tenant, const user_id& user,
+                                const std::string& folder) const;
+  expected<std::vector<delta_link>> list_links(const tenant_id& tenant) const;
+  expected<email> get_email(const tenant_id& tenant, const user_id& user,
+                            const std::string& graph_id) const;
+  expected<event> get_event(const tenant_id& tenant, const user_id& user,
+                            const std::string& graph_id) const;
+  /// Emails by received time, oldest first, within one tenant (and user when set).
+  expected<read_page<email>> read_emails(const activity_query& query) const;
+  /// Events by start time, oldest first.
+  expected<read_page<event>> read_events(const activity_query& query) const;
+  /// Sync log of one tenant, newest first, optionally of one user and from `since`.
+  expected<std::vector<sync_log_line>> read_sync_log(const tenant_id& tenant,
+                                                     const user_id& user, timestamp_ms since,
+                                                     size_t limit) const;
+  /// Calls `visit` for every stored email of `tenant` (every tenant when empty) in key order;
+  /// stops early when it returns false. One read transaction for the whole scan.
+  status scan_emails(const tenant_id& tenant, const std::function<bool(const email&)>& visit) const;
+  status scan_events(const tenant_id& tenant, const std::function<bool(const event&)>& visit) const;
+
+  // -- maintenance ------------------------------------------------------------------------------
+
+  /// Online compacting copy (mdb_env_copy2 with MDB_CP_COMPACT) into `directory`, which must be
+  /// empty or missing. Safe while writes go on.
+  status backup_to(const std::string& directory) const;
+  /// Clears reader slots of dead processes; call periodically. Returns how many were cleared.
+  expected<int> check_readers();
+  store_stats stats() const;
+  /// ok, or the sticky fatal error after which every write fails.
+  status health() const;
+
+private:
+  struct impl;
+  explicit lmdb_store(std::unique_ptr<impl> state);
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace m365
