@@ -19,3 +19,52 @@ using persistence_actor = caf::typed_actor<
   caf::replies_to<flush_atom>::with<commit_ack>>;
 
 } // namespace m365
+
+namespace m365 {
+
+/// One tenant's token cache (actors/token_actor). `(token_atom, rejected)` answers a cached
+/// token that is not about to expire; a non-empty `rejected` is the value Graph just refused
+/// with 401 and forces one refresh unless a newer token is already cached. Concurrent callers
+/// share one refresh (single flight). Errors: token_errc (the tenant is parked meanwhile).
+using token_actor = caf::typed_actor<
+  caf::replies_to<token_atom, std::string>::with<access_token>,
+  /// state ("running" or "parked"), last_error and token_expires_at of the tenant's status.
+  caf::replies_to<status_atom>::with<tenant_status>>;
+
+/// One user's mail folders (actors/mailbox_actor) or calendar (actors/calendar_actor).
+/// `sync_atom` runs a round that starts after the request: every stream is brought to its
+/// delta link; the reply reports what the round did (failures are in the report, not errors).
+using stream_actor = caf::typed_actor<
+  caf::replies_to<sync_atom>::with<round_report>,
+  caf::replies_to<status_atom>::with<mailbox_status>,
+  /// Fault injection for supervision tests: the actor fails with sync_errc::mailbox_parked.
+  caf::reacts_to<crash_atom>>;
+
+/// One tenant instance (actors/tenant_supervisor): its token actor and stream actors.
+using tenant_actor = caf::typed_actor<
+  caf::replies_to<sync_atom>::with<round_report>,
+  caf::replies_to<status_atom>::with<tenant_status>,
+  caf::reacts_to<assign_atom, user_assignment>,
+  caf::reacts_to<unassign_atom, user_id>,
+  caf::reacts_to<crash_atom, user_id>>;
+
+/// The root of the engine (actors/org_supervisor). Every runtime change goes through here and
+/// takes effect without a restart; settings and assignments are persisted before the reply.
+using org_actor = caf::typed_actor<
+  /// Adds a tenant or changes its settings (schedule, endpoints, folders, enabled flag).
+  caf::replies_to<put_atom, tenant_settings>::with<tenant_status>,
+  /// Stops a tenant's actors and forgets its settings; its data and links stay.
+  caf::replies_to<remove_atom, tenant_id>::with<bool>,
+  /// Switches a tenant on (true) or off (false).
+  caf::replies_to<enable_atom, tenant_id, bool>::with<tenant_status>,
+  /// The tenant's credential changed in the store: drop its tokens and reconnect.
+  caf::replies_to<credential_atom, tenant_id>::with<tenant_status>,
+  /// Assigns a user to a tenant (moving it when it belonged to another one).
+  caf::replies_to<assign_atom, user_assignment>::with<bool>,
+  /// Runs a round for one tenant now and replies when it is done.
+  caf::replies_to<sync_atom, tenant_id>::with<round_report>,
+  caf::replies_to<status_atom, tenant_id>::with<tenant_status>,
+  caf::replies_to<status_atom>::with<std::vector<tenant_status>>,
+  caf::reacts_to<crash_atom, tenant_id, user_id>>;
+
+} // namespace m365

@@ -4,6 +4,7 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "messages/engine.hpp"
 #include "messages/errors.hpp"
 #include "messages/ids.hpp"
 #include "messages/rule.hpp"
@@ -178,10 +179,12 @@ void add_category(caf::actor_system_config& cfg, caf::atom_value category) {
   // The three-argument renderer form: add_error_category<T>(atom) does not compile on 0.17.6.
   cfg.add_error_category(category, [](uint8_t code, caf::atom_value, const caf::message& ctx) {
     std::string out = to_string(static_cast<Enum>(code));
-    if (!ctx.empty()) {
-      out += " (";
+    if (ctx.match_elements<std::string>()) {
+      out += ": ";
+      out += ctx.get_as<std::string>(0);
+    } else if (!ctx.empty()) {
+      out += " ";
       out += to_string(ctx);
-      out += ")";
     }
     return out;
   });
@@ -196,6 +199,20 @@ void register_message_types(caf::actor_system_config& cfg) {
   add_category<token_errc>(cfg, caf::atom("token"));
   add_category<config_errc>(cfg, caf::atom("config"));
   add_category<sync_errc>(cfg, caf::atom("sync"));
+}
+
+} // namespace m365
+
+namespace m365 {
+
+void merge_into(round_report& a, const round_report& b) {
+  a.mailboxes += b.mailboxes;
+  a.failed_mailboxes += b.failed_mailboxes;
+  a.pages += b.pages;
+  a.items += b.items;
+  a.removed += b.removed;
+  a.excluded += b.excluded;
+  a.errors.insert(a.errors.end(), b.errors.begin(), b.errors.end());
 }
 
 } // namespace m365

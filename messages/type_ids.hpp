@@ -8,6 +8,7 @@
 #include <caf/type_id.hpp>
 
 #include "messages/email.hpp"
+#include "messages/engine.hpp"
 #include "messages/errors.hpp"
 #include "messages/event.hpp"
 #include "messages/pages.hpp"
@@ -33,11 +34,29 @@ CAF_BEGIN_TYPE_ID_BLOCK(m365, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(m365, (m365::email_page))
   CAF_ADD_TYPE_ID(m365, (m365::event_page))
   CAF_ADD_TYPE_ID(m365, (m365::commit_ack))
+  CAF_ADD_TYPE_ID(m365, (m365::access_token))
+  CAF_ADD_TYPE_ID(m365, (m365::mailbox_status))
+  CAF_ADD_TYPE_ID(m365, (m365::tenant_status))
+  CAF_ADD_TYPE_ID(m365, (std::vector<m365::tenant_status>))
+  CAF_ADD_TYPE_ID(m365, (m365::round_report))
   CAF_ADD_ATOM(m365, m365, commit_atom, "commit")
   CAF_ADD_ATOM(m365, m365, flush_atom, "flush")
   CAF_ADD_ATOM(m365, m365, stats_atom, "stats")
   CAF_ADD_ATOM(m365, m365, sync_atom, "sync")
   CAF_ADD_ATOM(m365, m365, tick_atom, "tick")
+  CAF_ADD_ATOM(m365, m365, token_atom, "token")
+  CAF_ADD_ATOM(m365, m365, status_atom, "status")
+  CAF_ADD_ATOM(m365, m365, put_atom, "put")
+  CAF_ADD_ATOM(m365, m365, remove_atom, "remove")
+  CAF_ADD_ATOM(m365, m365, enable_atom, "enable")
+  CAF_ADD_ATOM(m365, m365, assign_atom, "assign")
+  CAF_ADD_ATOM(m365, m365, unassign_atom, "unassign")
+  CAF_ADD_ATOM(m365, m365, credential_atom, "credential")
+  CAF_ADD_ATOM(m365, m365, crash_atom, "crash")
+  CAF_ADD_ATOM(m365, m365, fetched_atom, "fetched")
+  CAF_ADD_ATOM(m365, m365, failed_atom, "failed")
+  CAF_ADD_ATOM(m365, m365, restart_atom, "restart")
+  CAF_ADD_ATOM(m365, m365, parked_atom, "parked")
 CAF_END_TYPE_ID_BLOCK(m365)
 
 namespace caf { class actor_system_config; }

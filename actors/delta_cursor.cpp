@@ -1,0 +1,30 @@
+#include "actors/delta_cursor.hpp"
+
+namespace m365 {
+
+delta_link delta_cursor::link_for_page(const std::string& page_url, bool final_page,
+                                       timestamp_ms now) const {
+  delta_link next = committed_;
+  next.url = page_url;
+  next.updated_at = now;
+  if (committed_.phase == sync_phase::resync)
+    next.phase = sync_phase::resync; // the store sweeps on the final resync page
+  else
+    next.phase = final_page ? sync_phase::caught_up : sync_phase::paging;
+  return next;
+}
+
+void delta_cursor::on_committed(const delta_link& stored, bool final_page) {
+  committed_ = stored;
+  if (final_page)
+    committed_.phase = sync_phase::caught_up;
+}
+
+void delta_cursor::on_gone(timestamp_ms now) {
+  committed_.generation += 1;
+  committed_.phase = sync_phase::resync;
+  committed_.url.clear();
+  committed_.updated_at = now;
+}
+
+} // namespace m365
