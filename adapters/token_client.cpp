@@ -4,6 +4,9 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
+#include <boost/asio/post.hpp>
+
+#include "adapters/http_transport.hpp"
 #include "adapters/token_response_decoder.hpp"
 
 namespace m365 {
@@ -147,6 +150,43 @@ token_outcome token_client::interpret(unsigned http_status, const padded_body& b
   out.transient = out.error == token_errc::endpoint_error
                   && (http_status >= 500 || http_status == 429);
   return out;
+}
+
+void token_client::fetch(const std::shared_ptr<http_transport>& transport,
+                         std::function<void(token_outcome)> done) const {
+  // Copy what the request needs: the client may be replaced (credential rotation) meanwhile.
+  auto self = std::make_shared<token_client>(*this);
+  boost::asio::post(transport->executor(), [self, transport, done = std::move(done)]() mutable {
+    const auto now = std::chrono::system_clock::now();
+    auto req = self->build_request(std::chrono::duration_cast<std::chrono::seconds>(
+                                     now.time_since_epoch()).count());
+    if (!req) {
+      token_outcome out;
+      out.error = req.error().message().rfind("client assertion", 0) == 0
+                    ? token_errc::bad_certificate
+                    : token_errc::no_credential;
+      out.message = req.error().message();
+      return done(std::move(out));
+    }
+    http_request_spec spec;
+    spec.method = boost::beast::http::verb::post;
+    spec.target = std::move(req->target);
+    spec.body = std::move(req->body);
+    spec.content_type = std::move(req->content_type);
+    // Sent to the authority only, and without any bearer token.
+    transport->send(self->authority_, std::move(spec),
+                    [self, done = std::move(done)](http_reply reply) {
+      if (reply.error) {
+        token_outcome out;
+        out.error = token_errc::endpoint_error;
+        out.transient = true;
+        out.message = "token endpoint " + self->authority_.origin() + " unreachable during "
+                      + reply.stage + ": " + reply.error.message();
+        return done(std::move(out));
+      }
+      done(self->interpret(reply.status, reply.body, std::chrono::system_clock::now()));
+    });
+  });
 }
 
 } // namespace m365

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,8 @@
 #include "messages/expected.hpp"
 
 namespace m365 {
+
+class http_transport;
 
 /// A tenant's app credential: a client secret, or a certificate assertion (set exactly one).
 struct client_credential {
@@ -61,6 +64,11 @@ public:
   /// Interprets the endpoint's answer received at `now`.
   token_outcome interpret(unsigned http_status, const padded_body& body,
                           std::chrono::system_clock::time_point now) const;
+
+  /// Requests a token through `transport` (any thread; `done` runs on the transport's strand).
+  /// Transport failures and 5xx/429 answers are `transient` endpoint_error outcomes.
+  void fetch(const std::shared_ptr<http_transport>& transport,
+             std::function<void(token_outcome)> done) const;
 
   const graph_endpoint& authority() const noexcept { return authority_; }
   const std::string& directory_id() const noexcept { return directory_id_; }

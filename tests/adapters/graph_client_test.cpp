@@ -35,7 +35,8 @@ public:
 
 /// An io_context running on its own thread for the client, like the engine's asio thread.
 struct client_fixture {
-  explicit client_fixture(const std::string& base, retry_settings retry = fast_retry()) {
+  explicit client_fixture(const std::string& base, retry_settings retry = fast_retry(),
+                          std::function<void(graph_client_settings&)> tweak = {}) {
     graph_client_settings s;
     auto ep = graph_endpoint::parse(base);
     REQUIRE(ep.has_value());
@@ -43,6 +44,8 @@ struct client_fixture {
     s.retry = retry;
     s.http.request_timeout = 5s;
     s.jitter_seed = 7;
+    if (tweak)
+      tweak(s);
     auto c = graph_client::create(io, s, tokens);
     REQUIRE(c.has_value());
     client = *c;
@@ -278,4 +281,57 @@ TEST_CASE("an unreachable server fails with a transport error after the attempt 
   CHECK(res.error == graph_errc::transport);
   CHECK(res.attempts == 3);
   CHECK(res.message.find("connect") != std::string::npos);
+}
+
+TEST_CASE("a server that does not answer in time fails the request after its attempts",
+          "[adapters][client][e2e]") {
+  test_graph_server server([&](const auto&) {
+    test_graph_server::reply r{200, {}, "{}"};
+    r.delay = 3s;
+    return r;
+  });
+  retry_settings r = client_fixture::fast_retry();
+  r.max_attempts = 2;
+  client_fixture fx(server.base(), r, [](graph_client_settings& s) { s.http.request_timeout = 150ms; });
+  auto res = fx.call(get(server.base() + "/users/a/messages"));
+  REQUIRE_FALSE(res.ok);
+  CHECK(res.error == graph_errc::transport);
+  CHECK(res.attempts == 2);
+  CHECK(res.elapsed >= 300ms);
+  CHECK(res.elapsed < 2s);
+  CHECK(res.message.find("timeout") != std::string::npos);
+}
+
+TEST_CASE("stopping the client fails queued requests and refuses new ones",
+          "[adapters][client][e2e]") {
+  test_graph_server server([&](const auto&) {
+    test_graph_server::reply r{200, {}, "{}"};
+    r.delay = 100ms;
+    return r;
+  });
+  client_fixture fx(server.base());
+  std::vector<std::future<graph_response>> results;
+  std::vector<std::shared_ptr<std::promise<graph_response>>> promises;
+  for (int i = 0; i < 8; ++i) {
+    auto p = std::make_shared<std::promise<graph_response>>();
+    results.push_back(p->get_future());
+    promises.push_back(p);
+    fx.client->submit(get(server.base() + "/users/a/m"), [p](graph_response r) { p->set_value(std::move(r)); });
+  }
+  fx.client->stop();
+  int ok = 0, stopped = 0;
+  for (auto& f : results) {
+    REQUIRE(f.wait_for(10s) == std::future_status::ready);
+    auto r = f.get();
+    if (r.ok)
+      ++ok;
+    else if (r.message == "graph client stopped")
+      ++stopped;
+  }
+  CHECK(ok + stopped == 8);
+  CHECK(ok <= 4);       // only what was already in flight completes
+  CHECK(stopped >= 4);
+  auto late = fx.call(get(server.base() + "/users/a/m"));
+  CHECK_FALSE(late.ok);
+  CHECK(late.message == "graph client stopped");
 }

@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 namespace m365::test {
 
@@ -24,8 +25,10 @@ inline std::string bio_text(BIO* bio) {
   return std::string(data, static_cast<size_t>(n));
 }
 
-/// A 2048-bit RSA key and a self-signed certificate for `common_name`.
-inline test_certificate make_test_certificate(const std::string& common_name = "m365sync-test") {
+/// A 2048-bit RSA key and a self-signed certificate for `common_name`, with `alt_names`
+/// ("DNS:localhost,IP:127.0.0.1") as subjectAltName when given.
+inline test_certificate make_test_certificate(const std::string& common_name = "m365sync-test",
+                                              const std::string& alt_names = "") {
   EVP_PKEY* key = EVP_RSA_gen(2048);
   X509* cert = X509_new();
   ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
@@ -36,6 +39,17 @@ inline test_certificate make_test_certificate(const std::string& common_name = "
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
                              reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0);
   X509_set_issuer_name(cert, name);
+  if (!alt_names.empty()) {
+    X509V3_CTX v3;
+    X509V3_set_ctx_nodb(&v3);
+    X509V3_set_ctx(&v3, cert, cert, nullptr, nullptr, 0);
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, NID_subject_alt_name, alt_names.c_str());
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+    ext = X509V3_EXT_conf_nid(nullptr, &v3, NID_basic_constraints, "critical,CA:TRUE");
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+  }
   X509_sign(cert, key, EVP_sha256());
   test_certificate out;
   BIO* b = BIO_new(BIO_s_mem());

@@ -17,9 +17,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 namespace m365::test {
 
@@ -45,8 +47,10 @@ public:
 
   using handler = std::function<reply(const request&)>;
 
-  explicit test_graph_server(handler h)
-    : handler_(std::move(h)), acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+  /// Plain HTTP, or HTTPS when `tls` (a server context with certificate and key) is given.
+  explicit test_graph_server(handler h, boost::asio::ssl::context* tls = nullptr)
+    : handler_(std::move(h)), tls_(tls),
+      acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
     accept();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -57,7 +61,10 @@ public:
   }
 
   uint16_t port() const { return acceptor_.local_endpoint().port(); }
-  std::string base() const { return "http://127.0.0.1:" + std::to_string(port()) + "/v1.0"; }
+  std::string base(const std::string& host = "127.0.0.1") const {
+    return std::string(tls_ ? "https" : "http") + "://" + host + ":" + std::to_string(port())
+           + "/v1.0";
+  }
 
   std::vector<seen> requests() const {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -67,11 +74,13 @@ public:
   int max_concurrent() const { return max_concurrent_.load(); }
 
 private:
-  struct session : std::enable_shared_from_this<session> {
-    session(test_graph_server& s, boost::asio::ip::tcp::socket sock, int id)
-      : server(s), socket(std::move(sock)), timer(s.io_), id(id) {}
+  template <class Stream>
+  struct session : std::enable_shared_from_this<session<Stream>> {
+    template <class... Args>
+    session(test_graph_server& s, int id, Args&&... args)
+      : server(s), socket(std::forward<Args>(args)...), timer(s.io_), id(id) {}
     test_graph_server& server;
-    boost::asio::ip::tcp::socket socket;
+    Stream socket;
     boost::beast::flat_buffer buffer;
     request req;
     boost::beast::http::response<boost::beast::http::string_body> res;
@@ -79,10 +88,29 @@ private:
     boost::asio::steady_timer timer;
     int id;
 
+    void start() {
+      if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>) {
+        read();
+      } else {
+        socket.async_handshake(boost::asio::ssl::stream_base::server,
+          [self = this->shared_from_this()](boost::system::error_code ec) {
+            if (!ec)
+              self->read();
+          });
+      }
+    }
+
+    boost::asio::ip::tcp::socket& raw_socket() {
+      if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>)
+        return socket;
+      else
+        return socket.next_layer();
+    }
+
     void read() {
       req = {};
       boost::beast::http::async_read(socket, buffer, req,
-        [self = shared_from_this()](boost::system::error_code ec, size_t) {
+        [self = this->shared_from_this()](boost::system::error_code ec, size_t) {
           if (!ec)
             self->handle();
         });
@@ -104,7 +132,7 @@ private:
       int prev = server.max_concurrent_.load();
       while (now > prev && !server.max_concurrent_.compare_exchange_weak(prev, now)) {}
       timer.expires_after(r.delay);
-      timer.async_wait([self = shared_from_this(), r](boost::system::error_code) { self->answer(r); });
+      timer.async_wait([self = this->shared_from_this(), r](boost::system::error_code) { self->answer(r); });
     }
 
     void answer(const reply& r) {
@@ -113,11 +141,11 @@ private:
         raw = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
               + std::to_string(r.body.size()) + "\r\n\r\n" + r.body.substr(0, r.body.size() / 2);
         boost::asio::async_write(socket, boost::asio::buffer(raw),
-          [self = shared_from_this()](boost::system::error_code, size_t) {
+          [self = this->shared_from_this()](boost::system::error_code, size_t) {
             // linger 0 turns close() into a TCP reset.
             boost::system::error_code ignored;
-            self->socket.set_option(boost::asio::socket_base::linger(true, 0), ignored);
-            self->socket.close(ignored);
+            self->raw_socket().set_option(boost::asio::socket_base::linger(true, 0), ignored);
+            self->raw_socket().close(ignored);
           });
         return;
       }
@@ -131,7 +159,7 @@ private:
       res.keep_alive(req.keep_alive());
       res.prepare_payload();
       boost::beast::http::async_write(socket, res,
-        [self = shared_from_this()](boost::system::error_code ec, size_t) {
+        [self = this->shared_from_this()](boost::system::error_code ec, size_t) {
           if (!ec && self->res.keep_alive())
             self->read();
         });
@@ -142,12 +170,18 @@ private:
     acceptor_.async_accept([this](boost::system::error_code ec, boost::asio::ip::tcp::socket s) {
       if (ec)
         return;
-      std::make_shared<session>(*this, std::move(s), ++connections_)->read();
+      if (tls_)
+        std::make_shared<session<boost::beast::ssl_stream<boost::asio::ip::tcp::socket>>>(
+          *this, ++connections_, std::move(s), *tls_)->start();
+      else
+        std::make_shared<session<boost::asio::ip::tcp::socket>>(*this, ++connections_,
+                                                                std::move(s))->start();
       accept();
     });
   }
 
   handler handler_;
+  boost::asio::ssl::context* tls_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::thread thread_;
