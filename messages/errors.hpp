@@ -6,6 +6,7 @@
 #include <string>
 
 #include <caf/error.hpp>
+#include <caf/message.hpp>  // CAF_ERROR_CODE_ENUM needs the complete type
 
 #include "messages/status.hpp"
 
@@ -33,6 +34,7 @@ enum class graph_errc : uint8_t {
   foreign_host,         ///< a server-supplied link points outside the tenant's hosts
   server_error,         ///< 5xx after the retry budget
   precondition_failed,  ///< 412: stale changeKey
+  request_rejected,     ///< other 4xx: Graph refused the request (its code and message say why)
 };
 
 /// Failures of getting a token; each maps to an operator action (see token_errc docs).

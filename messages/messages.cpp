@@ -122,6 +122,7 @@ const char* to_string(graph_errc x) noexcept {
     case graph_errc::foreign_host: return "foreign_host";
     case graph_errc::server_error: return "server_error";
     case graph_errc::precondition_failed: return "precondition_failed";
+    case graph_errc::request_rejected: return "request_rejected";
   }
   return "unknown";
 }

@@ -1,0 +1,142 @@
+// Ownership: one client per tenant, shared (shared_ptr) by that tenant's mailbox and calendar
+// actors. Thread-safe entry point: submit() may be called from any thread; all state lives on
+// the transport's strand and completion callbacks run there (keep them short: turn the
+// response into an actor message and return).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include "adapters/graph_endpoint.hpp"
+#include "adapters/http_transport.hpp"
+#include "adapters/link_guard.hpp"
+#include "adapters/mailbox_gate.hpp"
+#include "adapters/padded_body.hpp"
+#include "adapters/retry_policy.hpp"
+#include "adapters/token_source.hpp"
+#include "messages/errors.hpp"
+#include "messages/expected.hpp"
+
+namespace spdlog { class logger; }
+
+namespace m365 {
+
+/// One Graph call. `url` is absolute: built with graph_requests or a server-supplied link; it
+/// is checked against the tenant's Graph base before anything is sent.
+struct graph_request {
+  boost::beast::http::verb method = boost::beast::http::verb::get;
+  std::string url;
+  std::string mailbox;  ///< throttle key (UPN or object id): per-mailbox limits apply to it
+  std::vector<std::pair<std::string, std::string>> headers;  ///< e.g. Prefer
+  std::string body;                                          ///< JSON for POST/PATCH
+};
+
+/// The outcome of a graph_request after retries.
+struct graph_response {
+  bool ok = false;
+  graph_errc error = graph_errc::transport;  ///< meaningful when !ok
+  std::string message;       ///< operator-facing; never holds a token
+  unsigned http_status = 0;  ///< last status seen (0: no answer)
+  std::string graph_code;    ///< Graph's error code ("syncStateNotFound") when !ok
+  std::string location;      ///< Location header of a 201/3xx, unchecked: pass it to check_link
+  std::string request_id;
+  padded_body body;          ///< the answer's body, padded for the decoders
+  int attempts = 0;
+  std::chrono::milliseconds elapsed{0};  ///< from submit to completion, waits included
+};
+
+struct graph_client_settings {
+  graph_endpoint graph;          ///< the tenant's Graph base (tokens go only there)
+  http_settings http;
+  retry_settings retry;
+  mailbox_limits mailbox;
+  uint64_t jitter_seed = 0;      ///< 0 = seed from std::random_device
+  std::shared_ptr<spdlog::logger> log;  ///< the tenant's logger; may be null
+};
+
+class graph_client : public std::enable_shared_from_this<graph_client> {
+public:
+  using callback = std::function<void(graph_response)>;
+  using clock = std::chrono::steady_clock;
+
+  /// A client on `io` (which the caller runs, on one or more threads).
+  static expected<std::shared_ptr<graph_client>> create(boost::asio::io_context& io,
+                                                        graph_client_settings settings,
+                                                        std::shared_ptr<token_source> tokens);
+
+  /// Queues `req`; `done` runs exactly once, on the client's strand. A URL outside the
+  /// tenant's Graph base fails with foreign_host before any connection or token use.
+  void submit(graph_request req, callback done);
+
+  /// Validates a server-supplied link (nextLink, deltaLink, Location) for this tenant.
+  expected<std::string> check_link(std::string_view link) const { return guard_.check(link); }
+
+  /// Fails every queued request with `transport` ("client stopped"), closes idle
+  /// connections; later submits fail the same way. In-flight exchanges finish.
+  void stop();
+
+  struct counters {
+    uint64_t submitted = 0, completed = 0, retries = 0, throttled = 0, token_refreshes = 0,
+             foreign_host = 0;
+    uint32_t max_in_flight_seen = 0;  ///< largest in-flight count of any one mailbox
+  };
+  /// Snapshot; call from the strand or after the io_context stopped.
+  counters stats() const { return counters_; }
+  std::shared_ptr<http_transport> transport() const { return transport_; }
+
+  graph_client(std::shared_ptr<http_transport> transport, graph_client_settings settings,
+               std::shared_ptr<token_source> tokens);
+
+private:
+  struct operation {
+    graph_request req;
+    std::string target;  ///< origin-form, validated
+    callback done;
+    attempt_state attempt{0, false};
+    bool force_refresh = false;
+    clock::time_point submitted_at;
+    unsigned last_status = 0;
+  };
+  using op_ptr = std::shared_ptr<operation>;
+  struct mailbox_state {
+    explicit mailbox_state(mailbox_limits limits) : gate(limits) {}
+    mailbox_gate gate;
+    std::deque<op_ptr> queue;
+    std::unique_ptr<boost::asio::steady_timer> wake;
+    bool wake_armed = false;
+  };
+
+  void enqueue(op_ptr op, bool front);
+  void pump(const std::string& mailbox);
+  void start(const std::string& mailbox, op_ptr op);
+  void send_with_token(const std::string& mailbox, op_ptr op, std::string token);
+  void on_reply(const std::string& mailbox, op_ptr op, http_reply reply);
+  void retry_later(const std::string& mailbox, op_ptr op, std::chrono::milliseconds delay);
+  void complete(op_ptr op, graph_response res);
+  void fail(op_ptr op, graph_errc code, std::string message);
+  mailbox_state& state_of(const std::string& mailbox);
+
+  std::shared_ptr<http_transport> transport_;
+  graph_client_settings settings_;
+  std::shared_ptr<token_source> tokens_;
+  link_guard guard_;
+  retry_policy policy_;
+  std::mt19937_64 rng_;
+  std::unordered_map<std::string, std::unique_ptr<mailbox_state>> mailboxes_;
+  counters counters_;
+  bool stopped_ = false;
+};
+
+} // namespace m365
