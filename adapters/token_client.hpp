@@ -27,7 +27,7 @@ struct client_credential {
   std::shared_ptr<const client_assertion> assertion;  ///< holds the private key
 };
 
-struct access_token {
+struct issued_token {
   std::string value;  ///< secret: never log it
   std::chrono::system_clock::time_point expires_at;
 };
@@ -36,7 +36,7 @@ struct access_token {
 /// retrying soon; the others need an operator (wrong secret, app not consented...).
 struct token_outcome {
   bool ok = false;
-  access_token token;
+  issued_token token;
   token_errc error = token_errc::endpoint_error;
   std::string message;  ///< operator-facing: what happened and what to do; never a secret
   bool transient = false;
