@@ -6,7 +6,8 @@
 #include <string>
 
 #include <caf/error.hpp>
-#include <caf/message.hpp>  // CAF_ERROR_CODE_ENUM needs the complete type
+#include <caf/make_message.hpp>  // CAF_ERROR_CODE_ENUM builds the context with it
+#include <caf/message.hpp>       // CAF_ERROR_CODE_ENUM needs the complete type
 
 #include "messages/status.hpp"
 
