@@ -463,8 +463,13 @@ struct compiled_rule_set::impl {
     if (regexes.empty())
       return;
     if (regex_set) {
-      s.regex_hits.clear();
+      // Asking "does any regex match" first keeps the common no-hit case allocation-free:
+      // RE2::Set::Match allocates its hit set when asked which patterns matched.
       RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+      if (!regex_set->Match(subject, nullptr, &info) && info.kind == RE2::Set::kNoError)
+        return;
+      s.regex_hits.clear();
+      info.kind = RE2::Set::kNoError;
       bool hit = regex_set->Match(subject, &s.regex_hits, &info);
       if (hit || info.kind == RE2::Set::kNoError) {
         for (int h : s.regex_hits)

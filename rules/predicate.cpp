@@ -200,7 +200,10 @@ expected<predicate_node> parse_predicate(std::string_view match_json) {
   if (match_json.size() > max_predicate_bytes)
     return fail("match", "larger than " + std::to_string(max_predicate_bytes) + " bytes");
   boost::system::error_code ec;
-  auto value = json::parse(json::string_view(match_json.data(), match_json.size()), ec);
+  json::parse_options options;
+  options.max_depth = json_depth_limit;  // our own limit below gives the better message
+  auto value =
+    json::parse(json::string_view(match_json.data(), match_json.size()), ec, {}, options);
   if (ec)
     return fail("match", "invalid JSON: " + ec.message());
   if (!value.is_object())

@@ -47,6 +47,9 @@ struct predicate_node {
 
 /// Deepest nesting of objects accepted in a match tree.
 constexpr int max_predicate_depth = 32;
+/// JSON nesting the parser accepts: each predicate level is an object plus, under all/any, an
+/// array, so twice the predicate depth and some slack.
+constexpr size_t json_depth_limit = 2 * max_predicate_depth + 8;
 /// Largest match text accepted, in bytes.
 constexpr size_t max_predicate_bytes = 256 * 1024;
 

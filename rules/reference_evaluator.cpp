@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <re2/re2.h>
 
+#include "rules/predicate.hpp"
+
 namespace m365 {
 
 namespace {
@@ -244,7 +246,9 @@ verdict decide(const std::vector<rule>& rules, const item_fields& f) {
   });
   for (const auto* r : tried) {
     boost::system::error_code ec;
-    auto tree = json::parse(r->match, ec);
+    json::parse_options options;
+    options.max_depth = json_depth_limit;
+    auto tree = json::parse(r->match, ec, {}, options);
     if (ec || !tree.is_object())
       continue;
     bool hit = false;
