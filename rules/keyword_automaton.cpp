@@ -2,7 +2,9 @@
 // transition table (a DFA), so scanning never follows a failure chain.
 #include "rules/keyword_automaton.hpp"
 
+#include <algorithm>
 #include <deque>
+#include <stdexcept>
 #include <limits>
 
 #include "rules/ascii_case.hpp"
@@ -13,6 +15,7 @@ void keyword_automaton::build(const std::vector<std::pair<std::string, uint32_t>
   class_of_.fill(0);
   classes_ = 1;
   next_.clear();
+  overlap_ = 0;
   out_begin_.clear();
   out_ids_.clear();
   if (keywords.empty())
@@ -69,6 +72,16 @@ void keyword_automaton::build(const std::vector<std::pair<std::string, uint32_t>
       }
     }
   }
+
+  // Rows instead of state numbers, and the output flag, so that a step needs no multiply.
+  if (outputs.size() * classes_ >= output_flag)
+    throw std::length_error("keyword automaton too large");
+  for (auto& v : next_)
+    v = v * classes_ | (outputs[v].empty() ? 0 : output_flag);
+  size_t longest = 0;
+  for (const auto& kw : keywords)
+    longest = std::max(longest, kw.first.size());
+  overlap_ = static_cast<uint32_t>(longest - 1);
 
   out_begin_.reserve(outputs.size() + 1);
   for (const auto& out : outputs) {
