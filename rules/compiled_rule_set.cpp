@@ -2,7 +2,6 @@
 #include "rules/compiled_rule_set.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <string_view>
 #include <unordered_map>
 
@@ -15,6 +14,7 @@
 #include "rules/predicate.hpp"
 #include "rules/rule_scope.hpp"
 #include "rules/rule_validation.hpp"
+#include "rules/string_table.hpp"
 
 namespace m365 {
 
@@ -25,6 +25,7 @@ using rules_impl::fact_table;
 using rules_impl::fold_ascii;
 using rules_impl::fold_into;
 using rules_impl::keyword_automaton;
+using rules_impl::string_table;
 
 /// What an item can say about itself. A fact is (code, value id), value ids coming from the
 /// set's dictionary (booleans use 0 and 1).
@@ -72,10 +73,23 @@ struct bucket {
   std::vector<posting> postings;
 };
 
+/// The buckets of one item kind. User and tenant buckets are found through string tables
+/// (user id / tenant id -> index into users / tenants).
 struct kind_index {
-  std::unordered_map<std::string, bucket> users;
-  std::unordered_map<std::string, bucket> tenants;
+  string_table user_ids;
+  std::vector<bucket> users;
+  string_table tenant_ids;
+  std::vector<bucket> tenants;
   bucket org;
+
+  const bucket* user(std::string_view id) const noexcept {
+    auto i = user_ids.find(id);
+    return i == string_table::npos ? nullptr : &users[i];
+  }
+  const bucket* tenant(std::string_view id) const noexcept {
+    auto i = tenant_ids.find(id);
+    return i == string_table::npos ? nullptr : &tenants[i];
+  }
 };
 
 struct compiled_rule {
@@ -158,8 +172,7 @@ struct compiled_rule_set::impl {
   std::vector<uint32_t> child_nodes;
   std::vector<std::string> leaf_paths;
 
-  std::deque<std::string> value_text;  ///< stable storage behind the dictionary's keys
-  std::unordered_map<std::string_view, uint32_t> values;
+  string_table values;  ///< folded value (address, domain, keyword, name, pattern) -> value id
   bool uses[static_cast<size_t>(fact_code::count_)] = {};
 
   keyword_automaton subject_keywords;
@@ -177,13 +190,7 @@ struct compiled_rule_set::impl {
   // -- compilation --
 
   uint32_t intern(const std::string& text) {
-    auto i = values.find(text);
-    if (i != values.end())
-      return i->second;
-    value_text.push_back(text);
-    auto id = static_cast<uint32_t>(values.size());
-    values.emplace(value_text.back(), id);
-    return id;
+    return values.insert(text);
   }
 
   void use(fact_code code) {
@@ -321,9 +328,15 @@ struct compiled_rule_set::impl {
   }
 
   bucket& bucket_for(kind_index& idx, const rule& r, const compiled_rule& cr) {
+    auto at = [](string_table& ids, std::vector<bucket>& buckets, const std::string& key) -> bucket& {
+      auto i = ids.insert(key);
+      if (i == buckets.size())
+        buckets.emplace_back();
+      return buckets[i];
+    };
     switch (r.level) {
-      case rule_level::user: return idx.users[cr.bucket_key];
-      case rule_level::tenant: return idx.tenants[cr.bucket_key];
+      case rule_level::user: return at(idx.user_ids, idx.users, cr.bucket_key);
+      case rule_level::tenant: return at(idx.tenant_ids, idx.tenants, cr.bucket_key);
       case rule_level::org: break;
     }
     return idx.org;
@@ -335,7 +348,14 @@ struct compiled_rule_set::impl {
       uint32_t leaf;
       uint32_t position;
     };
-    std::unordered_map<bucket*, std::vector<entry>> pending;
+    // Buckets live in vectors that grow while rules are added: collect the postings by rule
+    // first, and resolve bucket addresses only once every bucket exists.
+    struct placed {
+      rule_target kind;
+      uint32_t rule;
+      uint32_t position;
+    };
+    std::vector<placed> placements;
     for (uint32_t i = 0; i < rules.size(); ++i) {
       const auto& r = rules[i];
       if (!r.enabled)
@@ -349,10 +369,16 @@ struct compiled_rule_set::impl {
         b.order.push_back(i);
         if (!compiled[i].anchored)
           b.always.push_back(position);
-        auto& list = pending[&b];
-        for (const auto& [fact, leaf] : compiled[i].leaf_facts)
-          list.push_back({fact, leaf, position});
+        placements.push_back({kind, i, position});
       }
+    }
+    std::unordered_map<bucket*, std::vector<entry>> pending;
+    for (const auto& pl : placements) {
+      auto& b = bucket_for(pl.kind == rule_target::email ? email_index : event_index,
+                           rules[pl.rule], compiled[pl.rule]);
+      auto& list = pending[&b];
+      for (const auto& [fact, leaf] : compiled[pl.rule].leaf_facts)
+        list.push_back({fact, leaf, pl.position});
     }
     for (auto& [b, list] : pending) {
       std::sort(list.begin(), list.end(), [](const entry& x, const entry& y) {
@@ -419,9 +445,9 @@ struct compiled_rule_set::impl {
     if (raw.empty() || !uses_code(code))
       return;
     fold_into(raw, s.folded);
-    auto i = values.find(std::string_view(s.folded));
-    if (i != values.end())
-      s.facts.push_back(fact_key(code, i->second));
+    auto id = values.find(s.folded);
+    if (id != string_table::npos)
+      s.facts.push_back(fact_key(code, id));
   }
 
   struct participants_seen {
@@ -442,14 +468,14 @@ struct compiled_rule_set::impl {
     auto address_code = sender ? fact_code::sender_address : fact_code::recipient_address;
     auto domain_code = sender ? fact_code::sender_domain : fact_code::recipient_domain;
     if (uses_code(address_code)) {
-      auto i = values.find(a);
-      if (i != values.end())
-        s.facts.push_back(fact_key(address_code, i->second));
+      auto id = values.find(a);
+      if (id != string_table::npos)
+        s.facts.push_back(fact_key(address_code, id));
     }
     if (!d.empty() && uses_code(domain_code)) {
-      auto i = values.find(d);
-      if (i != values.end())
-        s.facts.push_back(fact_key(domain_code, i->second));
+      auto id = values.find(d);
+      if (id != string_table::npos)
+        s.facts.push_back(fact_key(domain_code, id));
     }
   }
 
@@ -584,18 +610,12 @@ struct compiled_rule_set::impl {
     auto& s = thread_scratch();
     prepare(s);
     collect_facts(item, ctx, s);
-    if (!idx.users.empty()) {
-      auto u = idx.users.find(item.user);
-      if (u != idx.users.end())
-        if (auto d = decide_in(u->second, item.tenant, s); d.decided_by != nullptr)
-          return d;
-    }
-    if (!idx.tenants.empty()) {
-      auto t = idx.tenants.find(item.tenant);
-      if (t != idx.tenants.end())
-        if (auto d = decide_in(t->second, item.tenant, s); d.decided_by != nullptr)
-          return d;
-    }
+    if (const auto* u = idx.user(item.user))
+      if (auto d = decide_in(*u, item.tenant, s); d.decided_by != nullptr)
+        return d;
+    if (const auto* t = idx.tenant(item.tenant))
+      if (auto d = decide_in(*t, item.tenant, s); d.decided_by != nullptr)
+        return d;
     return decide_in(idx.org, item.tenant, s);
   }
 
@@ -605,10 +625,10 @@ struct compiled_rule_set::impl {
     auto& s = thread_scratch();
     prepare(s);
     collect_facts(item, ctx, s);
-    if (auto u = idx.users.find(item.user); u != idx.users.end())
-      mark(u->second, s, false);
-    if (auto t = idx.tenants.find(item.tenant); t != idx.tenants.end())
-      mark(t->second, s, false);
+    if (const auto* u = idx.user(item.user))
+      mark(*u, s, false);
+    if (const auto* t = idx.tenant(item.tenant))
+      mark(*t, s, false);
     mark(idx.org, s, false);
     auto leaf_true = [&s](uint32_t leaf) { return s.leaf_true[leaf] != 0; };
 

@@ -68,7 +68,7 @@ private:
   /// One transition: `row` is the current state's offset in next_ (state * classes_). The
   /// stored value is the next state's row, with output_flag set when keywords end there.
   template <class F>
-  uint32_t step(uint32_t row, unsigned char byte, F& on_hit) const {
+  [[gnu::always_inline]] uint32_t step(uint32_t row, unsigned char byte, F& on_hit) const {
     uint32_t v = next_[row + class_of_[byte]];
     uint32_t next_row = v & ~output_flag;
     if (v & output_flag) {
