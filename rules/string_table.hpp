@@ -21,7 +21,7 @@ public:
     auto h = hash(key);
     if (auto id = find(key, h); id != npos)
       return id;
-    if ((keys_.size() + 1) * 2 > slots_.size())
+    if ((keys_.size() + 1) * 4 > slots_.size())  // load factor <= 1/4: misses end fast
       grow();
     auto id = static_cast<uint32_t>(keys_.size());
     keys_.emplace_back(key);
