@@ -7,10 +7,10 @@
 //     sync-log line).
 //   BM_raw_put/<page>/<nosync>/<ids>: one write transaction per page, mdb_put of each email's
 //     serialized record (the bytes the store writes) under the same record key.
-// <ids> = 0: Graph ids and internetMessageIds look random (as real immutable ids do) and a page
-//            covers consecutive received times (a folder walked newest first);
-//         1: sequential ids (every key lands at the right edge of the B-tree) and the sample's
-//            scattered times: the most favourable case for raw puts, kept for comparison.
+// <ids> = 0: Graph ids and internetMessageIds look random, as real ones do;
+//         1: sequential ids: every key lands at the right edge of its B-tree (the most
+//            favourable case for raw puts, kept for comparison).
+// Either way a page covers consecutive received times (a folder walked newest first).
 // Preparing the next page (new ids, keys) is excluded from the timing in both.
 #include <benchmark/benchmark.h>
 
@@ -119,7 +119,7 @@ void BM_store_commit(benchmark::State& state) {
     for (auto& item : page.items) {
       item.graph_id = graph_id(next, sequential);
       item.internet_message_id = message_id(next, sequential);
-      if (!sequential) item.received_at = newest - static_cast<timestamp_ms>(next) * 60'000;
+      item.received_at = newest - static_cast<timestamp_ms>(next) * 60'000;
       ++next;
     }
     page.link.url = "https://graph.microsoft.com/v1.0/me/messages/delta?$skiptoken=" +
