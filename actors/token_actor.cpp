@@ -22,6 +22,7 @@ struct token_state {
   std::shared_ptr<graph_port> port;
   token_options options;
   access_token cached;
+  timestamp_ms cached_at = 0;  ///< when `cached` arrived
   bool fetching = false;
   caf::error parked;  ///< set while the credential is refused
   std::unique_ptr<backoff> parked_backoff;
@@ -43,10 +44,15 @@ token_private::behavior_type token_impl(token_private::stateful_pointer<token_st
   st.options = options;
   st.parked_backoff = std::make_unique<backoff>(options.parked_retry, std::chrono::minutes{15});
 
-  auto fresh = [self] {
+  // Refresh ahead of expiry by refresh_ahead, or by half the lifetime for short-lived tokens.
+  auto margin = [self] {
     auto& s = self->state;
-    return !s.cached.value.empty()
-           && s.cached.expires_at - now_ms() > s.options.refresh_ahead.count();
+    return std::min<int64_t>(s.options.refresh_ahead.count(),
+                             (s.cached.expires_at - s.cached_at) / 2);
+  };
+  auto fresh = [self, margin] {
+    auto& s = self->state;
+    return !s.cached.value.empty() && s.cached.expires_at - now_ms() > margin();
   };
   auto start_fetch = [self] {
     auto& s = self->state;
@@ -93,12 +99,13 @@ token_private::behavior_type token_impl(token_private::stateful_pointer<token_st
       s.parked_backoff->reset();
       s.cached = std::move(token);
       s.cached.tenant = s.tenant;
+      s.cached_at = now_ms();
       for (auto& rp : s.waiting)
         rp.deliver(s.cached);
       s.waiting.clear();
       // Refresh ahead of expiry even when nobody asks, so rounds never wait for a token.
       auto ahead = std::chrono::milliseconds{
-        std::max<int64_t>(1000, s.cached.expires_at - now_ms() - s.options.refresh_ahead.count())};
+        std::max<int64_t>(1000, s.cached.expires_at - now_ms() - margin())};
       self->delayed_send(self, ahead, tick_atom_v);
     },
     [=](failed_atom, caf::error& err) {

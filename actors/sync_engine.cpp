@@ -1,0 +1,79 @@
+#include "actors/sync_engine.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/rule_filter.hpp"
+#include "store/lmdb_store.hpp"
+
+namespace m365 {
+
+sync_engine::sync_engine(caf::actor_system& sys, std::shared_ptr<lmdb_store> store)
+  : sys_(sys), store_(std::move(store)) {}
+
+expected<std::unique_ptr<sync_engine>> sync_engine::start(caf::actor_system& sys,
+                                                          sync_engine_options options) {
+  if (!options.store)
+    return status::invalid_argument("sync_engine: no store");
+  if (!options.credentials)
+    return status::invalid_argument("sync_engine: no credential loader");
+  auto compiled = compiled_rule_set::compile(std::move(options.rules));
+  if (!compiled)
+    return compiled.error();
+  std::unique_ptr<sync_engine> engine{new sync_engine(sys, options.store)};
+  engine->rules_ = std::make_shared<rule_set_holder>(std::move(*compiled));
+  engine->io_ = std::make_shared<graph_io>(options.io_threads);
+  engine->persistence_ = spawn_persistence_actor(sys, options.store, options.persistence);
+
+  engine_config cfg;
+  cfg.tenants = std::move(options.tenants);
+  cfg.users = std::move(options.users);
+  cfg.ports = std::make_shared<adapter_port_factory>(engine->io_, std::move(options.credentials),
+                                                     options.graph);
+  cfg.persistence = engine->persistence_;
+  cfg.filter = std::make_shared<rule_filter>(engine->rules_);
+  std::weak_ptr<lmdb_store> weak_store = options.store;
+  cfg.load_link = [weak_store](const tenant_id& t, const user_id& u,
+                               const std::string& folder) -> caf::expected<delta_link> {
+    auto store = weak_store.lock();
+    if (!store)
+      return caf::make_error(store_errc::closed, "store closed");
+    auto link = store->get_link(t, u, folder);
+    if (link)
+      return std::move(*link);
+    if (link.error().code() == status_code::not_found) {
+      delta_link fresh;  // a new stream
+      fresh.tenant = t;
+      fresh.user = u;
+      fresh.folder = folder;
+      return fresh;
+    }
+    return caf::make_error(to_store_errc(link.error().code()), link.error().message());
+  };
+  cfg.make_logger = std::move(options.make_logger);
+  cfg.sync_at_start = options.sync_at_start;
+  cfg.retry_base = options.retry_base;
+  cfg.restart_base = options.restart_base;
+  engine->org_ = spawn_org_supervisor(sys, std::move(cfg));
+  return engine;
+}
+
+void sync_engine::stop() {
+  if (stopped_)
+    return;
+  stopped_ = true;
+  caf::scoped_actor self{sys_};
+  // Stop every tenant first, so nothing new is fetched, then drain the writer.
+  self->monitor(org_);
+  self->send_exit(org_, caf::exit_reason::user_shutdown);
+  self->receive([](const caf::down_msg&) {});
+  self->request(persistence_, caf::infinite, flush_atom_v)
+    .receive([](const commit_ack&) {}, [](const caf::error&) {});
+  self->monitor(persistence_);
+  self->send_exit(persistence_, caf::exit_reason::user_shutdown);
+  self->receive([](const caf::down_msg&) {});
+  io_.reset();  // joins the I/O threads; late answers find their actors gone
+}
+
+sync_engine::~sync_engine() { stop(); }
+
+} // namespace m365

@@ -1,0 +1,77 @@
+// Ownership: the host (server, demo, benchmark, an embedding application) owns one sync_engine
+// per store; it holds the org supervisor, the persistence actor, the Graph I/O threads and the
+// rule set. Threading: start()/stop() from the host's thread; everything else runs in actors.
+//
+// The one place where the engine is assembled from its parts:
+//   store  <- persistence_actor (single writer)           rules  -> rule_set_holder -> rule_filter
+//   graph_io -> adapter_port_factory (per-tenant ports)   org_supervisor(engine_config)
+// An embedding host with its own caf::actor_system calls m365::register_message_types on its
+// config, opens an lmdb_store, and starts a sync_engine on that system.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/graph_binding.hpp"
+#include "actors/org_supervisor.hpp"
+#include "actors/persistence_actor.hpp"
+#include "messages/expected.hpp"
+#include "messages/rule.hpp"
+#include "rules/rule_set_holder.hpp"
+
+namespace m365 {
+
+class lmdb_store;
+
+struct sync_engine_options {
+  std::shared_ptr<lmdb_store> store;        ///< required; opened by the host
+  std::vector<tenant_settings> tenants;
+  std::vector<user_assignment> users;
+  std::vector<rule> rules;                  ///< compiled at start; invalid rules fail start()
+  credential_loader credentials;            ///< required: each tenant's secret or certificate
+  adapter_port_options graph;               ///< HTTP, retry and per-mailbox limits
+  size_t io_threads = 1;                    ///< Graph I/O and decoding threads. Default: 1
+  persistence_options persistence;
+  /// Run a first round as soon as each mailbox starts. Default: true.
+  bool sync_at_start = true;
+  /// Tenant loggers; null: clones of spdlog's default logger named "tenant:<id>".
+  std::function<std::shared_ptr<spdlog::logger>(const tenant_id&)> make_logger;
+  /// Fine tuning passed to the org supervisor (restart and retry backoff, token refresh).
+  std::chrono::milliseconds retry_base = std::chrono::seconds{1};
+  std::chrono::milliseconds restart_base = std::chrono::seconds{1};
+};
+
+class sync_engine {
+public:
+  static expected<std::unique_ptr<sync_engine>> start(caf::actor_system& sys,
+                                                      sync_engine_options options);
+  /// Stops the org (every tenant) and waits until every acknowledged page is committed.
+  ~sync_engine();
+  sync_engine(const sync_engine&) = delete;
+  sync_engine& operator=(const sync_engine&) = delete;
+
+  /// The typed interface for runtime changes and sync rounds.
+  org_actor org() const noexcept { return org_; }
+  persistence_actor persistence() const noexcept { return persistence_; }
+  /// Rule changes: compile and swap; they apply from the next page.
+  rule_set_holder& rules() noexcept { return *rules_; }
+  lmdb_store& store() noexcept { return *store_; }
+
+  /// Same as the destructor, callable early; idempotent.
+  void stop();
+
+private:
+  sync_engine(caf::actor_system& sys, std::shared_ptr<lmdb_store> store);
+
+  caf::actor_system& sys_;
+  std::shared_ptr<lmdb_store> store_;
+  std::shared_ptr<graph_io> io_;
+  std::shared_ptr<rule_set_holder> rules_;
+  persistence_actor persistence_;
+  org_actor org_;
+  bool stopped_ = false;
+};
+
+} // namespace m365

@@ -1,0 +1,75 @@
+// Ownership: one per test case. The whole engine (store, persistence, Graph adapter, rules,
+// supervisors) against an in-process m365sim on loopback, plus the comparisons with the
+// simulator's ground truth that the integration tests assert.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/sync_engine.hpp"
+#include "store/lmdb_store.hpp"
+#include "tests/sim/sim_harness.hpp"
+
+namespace m365::test {
+
+struct integration_config : caf::actor_system_config {
+  integration_config();
+};
+
+/// A temporary directory removed at the end of the test.
+struct temp_dir {
+  temp_dir();
+  ~temp_dir();
+  std::filesystem::path path;
+};
+
+class engine_on_sim {
+public:
+  /// Starts the simulator with `options` and an engine over every tenant of its manifest,
+  /// except the tenant slugs in `skip` (added later by a test).
+  explicit engine_on_sim(sim::server_options options, std::set<std::string> skip = {},
+                         std::map<std::string, std::string> wrong_secrets = {});
+  ~engine_on_sim();
+
+  sim::testing::sim_harness& sim() { return *sim_; }
+  sync_engine& engine() { return *engine_; }
+  caf::actor_system& system() { return sys_; }
+  lmdb_store& store() { return *store_; }
+
+  /// The engine's view of a manifest tenant (endpoints, folders, ...), and its users.
+  tenant_settings tenant(const std::string& slug) const;
+  std::vector<user_assignment> users_of(const std::string& slug) const;
+  std::vector<std::string> tenant_slugs() const;
+
+  round_report sync(const std::string& tenant);
+  caf::error sync_error(const std::string& tenant);
+  tenant_status status(const std::string& tenant);
+
+  /// internetMessageIds per CRM user: stored, and in the simulator's inbox + sentitems.
+  std::map<std::string, std::multiset<std::string>> stored_messages(const std::string& tenant);
+  std::map<std::string, std::multiset<std::string>> true_messages(const std::string& tenant);
+  /// iCalUIds of single events inside the calendar window, stored and true.
+  std::map<std::string, std::multiset<std::string>> stored_single_events(const std::string& t);
+  std::map<std::string, std::multiset<std::string>> true_single_events(const std::string& t);
+
+  /// The CRM user id of a simulator user (by UPN).
+  std::string crm_user(const std::string& upn) const;
+
+private:
+  temp_dir dir_;
+  std::unique_ptr<sim::testing::sim_harness> sim_;
+  integration_config cfg_;
+  caf::actor_system sys_{cfg_};
+  std::shared_ptr<lmdb_store> store_;
+  std::unique_ptr<sync_engine> engine_;
+  std::map<std::string, std::string> secrets_;
+  std::map<std::string, std::string> upn_to_user_;
+};
+
+} // namespace m365::test
