@@ -50,11 +50,12 @@ caf::error to_error(graph_errc code, std::string message) {
 
 class adapter_port : public graph_port, public std::enable_shared_from_this<adapter_port> {
 public:
-  adapter_port(tenant_settings tenant, graph_endpoint graph,
+  adapter_port(std::shared_ptr<void> lease, tenant_settings tenant, graph_endpoint graph,
                std::shared_ptr<http_transport> transport, std::shared_ptr<graph_client> client,
                std::shared_ptr<engine_token_source> tokens, token_client identity,
                bool with_body)
-    : tenant_(std::move(tenant)),
+    : lease_(std::move(lease)),
+      tenant_(std::move(tenant)),
       graph_(std::move(graph)),
       transport_(std::move(transport)),
       client_(std::move(client)),
@@ -136,6 +137,7 @@ private:
     return ctx;
   }
 
+  std::shared_ptr<void> lease_;  ///< keeps graph_io's shutdown waiting for this port
   tenant_settings tenant_;
   graph_endpoint graph_;
   std::shared_ptr<http_transport> transport_;
@@ -152,6 +154,23 @@ private:
 graph_io::graph_io(size_t threads) : work_(boost::asio::make_work_guard(io_)) {
   for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i)
     threads_.emplace_back([this] { io_.run(); });
+}
+
+std::shared_ptr<void> graph_io::lease() {
+  {
+    std::lock_guard<std::mutex> guard{leases_mutex_};
+    ++leases_;
+  }
+  return std::shared_ptr<void>(nullptr, [this](void*) {
+    std::lock_guard<std::mutex> guard{leases_mutex_};
+    if (--leases_ == 0)
+      leases_released_.notify_all();
+  });
+}
+
+bool graph_io::wait_released(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> guard{leases_mutex_};
+  return leases_released_.wait_for(guard, timeout, [this] { return leases_ == 0; });
 }
 
 graph_io::~graph_io() {
@@ -196,7 +215,7 @@ adapter_port_factory::make_port(const tenant_settings& tenant) {
   auto client = std::make_shared<graph_client>(*transport, settings, tokens);
   token_client identity{*authority, tenant.directory_id, std::move(*credential)};
   return std::shared_ptr<graph_port>{std::make_shared<adapter_port>(
-    tenant, *graph, *transport, std::move(client), std::move(tokens), std::move(identity),
+    io_->lease(), tenant, *graph, *transport, std::move(client), std::move(tokens), std::move(identity),
     options_.with_body)};
 }
 

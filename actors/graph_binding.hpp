@@ -7,7 +7,10 @@
 // of graph_errc / token_errc here, once.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -33,8 +36,18 @@ public:
 
   boost::asio::io_context& context() noexcept { return io_; }
 
+  /// A claim on the io_context by one tenant port; the port holds it until it is destroyed
+  /// (which may be on an I/O thread, after its last answer was delivered).
+  std::shared_ptr<void> lease();
+  /// Waits until every lease is released or `timeout` passed; true when none is left. Call
+  /// before destroying the graph_io so no port outlives the io_context it runs on.
+  bool wait_released(std::chrono::milliseconds timeout);
+
 private:
   boost::asio::io_context io_;
+  std::mutex leases_mutex_;
+  std::condition_variable leases_released_;
+  size_t leases_ = 0;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::vector<std::thread> threads_;
 };

@@ -22,6 +22,7 @@ expected<std::unique_ptr<sync_engine>> sync_engine::start(caf::actor_system& sys
   std::unique_ptr<sync_engine> engine{new sync_engine(sys, options.store)};
   engine->rules_ = std::make_shared<rule_set_holder>(std::move(*compiled));
   engine->io_ = std::make_shared<graph_io>(options.io_threads);
+  engine->request_timeout_ = options.graph.http.request_timeout;
   engine->persistence_ = spawn_persistence_actor(sys, options.store, options.persistence);
 
   engine_config cfg;
@@ -71,7 +72,10 @@ void sync_engine::stop() {
   self->monitor(persistence_);
   self->send_exit(persistence_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
-  io_.reset();  // joins the I/O threads; late answers find their actors gone
+  // Ports die with the last actor or in-flight answer holding them; the io_context must
+  // outlive them. Bounded by the request timeout (a hung exchange ends by then).
+  io_->wait_released(request_timeout_ + std::chrono::seconds{5});
+  io_.reset();  // joins the I/O threads
 }
 
 sync_engine::~sync_engine() { stop(); }

@@ -71,6 +71,7 @@ private:
   std::shared_ptr<rule_set_holder> rules_;
   persistence_actor persistence_;
   org_actor org_;
+  std::chrono::milliseconds request_timeout_{60000};
   bool stopped_ = false;
 };
 

@@ -99,3 +99,165 @@ TEST_CASE("three tenants of five users with 2000 messages each reach the simulat
   }
   CHECK(e.sim().state().stats().wrong_tenant_total() == 0);
 }
+
+TEST_CASE("under 429s with and without Retry-After, 503s, resets, truncated bodies, 410s on "
+          "links and 2-minute tokens the engine converges to truth within Graph's rules",
+          "[integration][engine][faults]") {
+  auto options = world(3, 2, 300, 20);
+  options.faults_json = R"({"seed": 99, "throttle_429": 0.05, "throttle_429_no_retry_after": 0.05,
+    "retry_after_seconds": [1, 1.5, 0.5], "http_503": 0.05, "reset_mid_body": 0.02,
+    "truncated_body": 0.02, "sync_state_not_found": 0.03, "replay_items": 0.05,
+    "token_lifetime_s": 120})";
+  options.users = 2;
+  engine_on_sim e{options};
+  // Several rounds, the second after mutations; every round must end at truth.
+  for (int round = 0; round < 2; ++round) {
+    for (auto& t : e.tenant_slugs()) {
+      auto report = e.sync(t);
+      INFO("round " << round << " " << t << ": "
+                    << (report.errors.empty() ? "" : report.errors.front()));
+      CHECK(report.errors.empty());
+      check_tenant(e, t);
+    }
+    for (auto& t : e.tenant_slugs()) {
+      auto upn = e.users_of(t).back().mailbox;
+      CHECK(e.sim().control("POST", "/_sim/mailboxes/" + upn + "/messages",
+                            R"({"folder":"inbox","subject":"During faults"})").first == 201);
+    }
+  }
+  auto& counters = e.sim().state().stats();
+  CHECK(counters.early_requests_total() == 0);
+  CHECK(counters.wrong_tenant_total() == 0);
+  for (auto& t : e.tenant_slugs())
+    for (auto& u : e.users_of(t))
+      CHECK(counters.max_concurrency(u.mailbox) <= 4);
+  CHECK(counters.fault_count("throttle") + counters.fault_count("throttle_no_retry_after") > 0);
+  CHECK(counters.fault_count("http_503") > 0);
+}
+
+TEST_CASE("a tenant with a wrong secret is parked with AADSTS7000215 while the others complete",
+          "[integration][engine]") {
+  auto options = world(3, 2, 200, 10);
+  sim::testing::sim_harness probe{options};  // same seed: learn the second tenant's slug
+  auto bad = std::string(probe.tenant(1).at("slug").as_string());
+  engine_on_sim e{options, {}, {{bad, "not-the-secret"}}};
+  for (auto& t : e.tenant_slugs()) {
+    auto report = e.sync(t);
+    if (t == bad) {
+      CHECK(report.failed_mailboxes == 2);
+      CHECK(e.stored_messages(t).begin()->second.empty());
+    } else {
+      CHECK(report.errors.empty());
+      check_tenant(e, t);
+    }
+  }
+  auto st = e.status(bad);
+  CHECK(st.state == "parked");
+  CHECK(st.last_error.find("7000215") != std::string::npos);
+}
+
+TEST_CASE("a crashed mailbox actor restarts without touching other tenants",
+          "[integration][engine]") {
+  engine_on_sim e{world(2, 2, 200, 10)};
+  auto slugs = e.tenant_slugs();
+  for (auto& t : slugs)
+    e.sync(t);
+  caf::scoped_actor self{e.system()};
+  auto victim = e.users_of(slugs[0]).front().user;
+  self->send(e.engine().org(), crash_atom_v, slugs[0], victim);
+  tenant_status st;
+  for (int i = 0; i < 500; ++i) {  // bounded wait for the supervisor's restart
+    st = e.status(slugs[0]);
+    if (st.restarts >= 1 && st.mailboxes.size() == 4)
+      break;
+    self->receive(caf::after(10ms) >> [] {});
+  }
+  CHECK(st.restarts >= 1);
+  CHECK(e.status(slugs[1]).restarts == 0);
+  auto upn = e.users_of(slugs[0]).front().mailbox;
+  CHECK(e.sim().control("POST", "/_sim/mailboxes/" + upn + "/messages",
+                        R"({"folder":"inbox","subject":"after crash"})").first == 201);
+  auto report = e.sync(slugs[0]);
+  CHECK(report.errors.empty());
+  check_tenant(e, slugs[0]);
+  check_tenant(e, slugs[1]);
+}
+
+TEST_CASE("a stored link pointing to a foreign host is refused and never receives the token",
+          "[integration][engine]") {
+  auto options = world(1, 1, 50, 5);
+  sim::testing::sim_harness foreign{options};  // a second server: the "foreign host"
+  engine_on_sim e{options};
+  auto slug = e.tenant_slugs().front();
+  auto user = e.users_of(slug).front();
+  // Plant a link to the other server, as a hostile or broken nextLink would.
+  email_page page;
+  page.link.tenant = slug;
+  page.link.user = user.user;
+  page.link.folder = "inbox";
+  page.link.phase = sync_phase::paging;
+  page.link.url = foreign.graph() + "/users/" + user.mailbox
+                  + "/mailFolders/inbox/messages/delta?$skiptoken=planted";
+  write_batch batch;
+  batch.add(page);
+  REQUIRE(e.store().commit(batch));
+  // The stream reads its links when it starts: restart the tenant through a settings change.
+  caf::scoped_actor self{e.system()};
+  self->request(e.engine().org(), 10s, put_atom_v, e.tenant(slug))
+    .receive([](tenant_status&) {}, [&](caf::error& err) { FAIL(e.system().render(err)); });
+  auto report = e.sync(slug);
+  REQUIRE(report.errors.size() == 1);
+  CHECK(report.errors.front().find("inbox") != std::string::npos);
+  CHECK(report.errors.front().find("foreign_host") != std::string::npos);
+  auto counters = boost::json::parse(foreign.state().stats().to_json());
+  INFO(counters);
+  CHECK(foreign.state().stats().status_count(200) == 0);
+  CHECK(foreign.state().stats().status_count(401) == 0);
+}
+
+TEST_CASE("tenants are disabled, enabled and added in a running engine with no restart and "
+          "no loss",
+          "[integration][engine]") {
+  auto options = world(3, 2, 200, 10);
+  sim::testing::sim_harness probe{options};
+  auto late = std::string(probe.tenant(2).at("slug").as_string());
+  engine_on_sim e{options, {late}};
+  auto slugs = e.tenant_slugs();
+  auto first = slugs[0];
+  e.sync(slugs[0]);
+  e.sync(slugs[1]);
+  caf::scoped_actor self{e.system()};
+  auto enable = [&](const std::string& t, bool on) {
+    tenant_status st;
+    self->request(e.engine().org(), 10s, enable_atom_v, t, on)
+      .receive([&](tenant_status& s) { st = s; }, [&](caf::error& err) {
+        FAIL(e.system().render(err));
+      });
+    return st;
+  };
+  CHECK(enable(first, false).state == "disabled");
+  auto requests_before = e.sim().state().stats().to_json();
+  CHECK(e.sync_error(first) == sync_errc::tenant_disabled);
+  // While disabled: mail arrives; another tenant syncs; nothing of the first is requested.
+  auto upn = e.users_of(first).front().mailbox;
+  CHECK(e.sim().control("POST", "/_sim/mailboxes/" + upn + "/messages",
+                        R"({"folder":"inbox","subject":"while disabled"})").first == 201);
+  auto stored_before = e.stored_messages(first);
+  CHECK(e.sync(slugs[1]).errors.empty());
+  CHECK(e.stored_messages(first) == stored_before);
+  CHECK(enable(first, true).state == "running");
+  auto report = e.sync(first);
+  CHECK(report.errors.empty());
+  CHECK(report.items == 1);  // resumed from the stored delta links: only the new message
+  check_tenant(e, first);
+  // A tenant added at runtime, with its users.
+  self->request(e.engine().org(), 10s, put_atom_v, e.tenant(late))
+    .receive([](tenant_status&) {}, [&](caf::error& err) { FAIL(e.system().render(err)); });
+  for (auto& u : e.users_of(late))
+    self->request(e.engine().org(), 10s, assign_atom_v, u)
+      .receive([](bool) {}, [&](caf::error& err) { FAIL(e.system().render(err)); });
+  auto added = e.sync(late);
+  CHECK(added.errors.empty());
+  CHECK(added.mailboxes == 2);
+  check_tenant(e, late);
+}
