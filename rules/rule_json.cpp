@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "rules/error_text.hpp"
 #include "rules/predicate.hpp"
 #include "rules/rule_validation.hpp"
 
@@ -55,7 +56,7 @@ status get_enum(const json::value& v, const char* field, const char* const (&nam
     }
     list += (i ? ", " : "") + std::string(names[i]);
   }
-  return fail(field, "'" + s + "' is not one of " + list);
+  return fail(field, rules_impl::quoted(s) + " is not one of " + list);
 }
 
 } // namespace
@@ -112,7 +113,9 @@ expected<rule> rule_from_json(const json::object& object, const rule* base) {
       else
         r.match = json::serialize(v);
     } else {
-      st = fail(key, std::string("unknown field (valid fields: ") + rule_fields + ")");
+      auto shown = rules_impl::quoted(key);  // bounded: the key is user text
+      st = fail(shown.substr(1, shown.size() - 2),
+                std::string("unknown field (valid fields: ") + rule_fields + ")");
     }
     if (!st)
       return st;
