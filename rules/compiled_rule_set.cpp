@@ -397,6 +397,14 @@ struct compiled_rule_set::impl {
   }
 
   status build_matchers() {
+    // A keyword named by several leaves is one pattern (same value id).
+    for (auto* list : {&subject_keyword_list, &body_keyword_list}) {
+      std::sort(list->begin(), list->end(),
+                [](const auto& a, const auto& b) { return a.second < b.second; });
+      list->erase(std::unique(list->begin(), list->end(),
+                              [](const auto& a, const auto& b) { return a.second == b.second; }),
+                  list->end());
+    }
     subject_keywords.build(subject_keyword_list);
     body_keywords.build(body_keyword_list);
     subject_keyword_list.clear();
