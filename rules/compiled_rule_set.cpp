@@ -9,6 +9,7 @@
 #include <re2/set.h>
 
 #include "rules/ascii_case.hpp"
+#include "rules/error_text.hpp"
 #include "rules/fact_table.hpp"
 #include "rules/keyword_automaton.hpp"
 #include "rules/predicate.hpp"
@@ -396,6 +397,14 @@ struct compiled_rule_set::impl {
   }
 
   status build_matchers() {
+    // A keyword named by several leaves is one pattern (same value id).
+    for (auto* list : {&subject_keyword_list, &body_keyword_list}) {
+      std::sort(list->begin(), list->end(),
+                [](const auto& a, const auto& b) { return a.second < b.second; });
+      list->erase(std::unique(list->begin(), list->end(),
+                              [](const auto& a, const auto& b) { return a.second == b.second; }),
+                  list->end());
+    }
     subject_keywords.build(subject_keyword_list);
     body_keywords.build(body_keyword_list);
     subject_keyword_list.clear();
@@ -692,7 +701,7 @@ compiled_rule_set::compile(std::vector<rule> rules) {
     std::unordered_map<std::string_view, size_t> ids;
     for (auto& r : rules) {
       parsed p;
-      auto prefix = "rule '" + r.id + "': ";
+      auto prefix = "rule " + rules_impl::quoted(r.id) + ": ";
       if (auto st = check_rule_shape(r, &p.tree); !st)
         return status{st.code(), prefix + st.message()};
       if (r.level == rule_level::user)
@@ -704,7 +713,8 @@ compiled_rule_set::compile(std::vector<rule> rules) {
     }
     for (const auto& p : all)
       if (!ids.emplace(p.r.id, 0).second)
-        return status::invalid_argument("rule '" + p.r.id + "': id: used by more than one rule");
+        return status::invalid_argument("rule " + rules_impl::quoted(p.r.id)
+                                        + ": id: used by more than one rule");
     std::sort(all.begin(), all.end(), [](const parsed& a, const parsed& b) {
       if (a.r.level != b.r.level)
         return a.r.level < b.r.level;
@@ -725,7 +735,8 @@ compiled_rule_set::compile(std::vector<rule> rules) {
         cr.pinned_tenant = std::string(split_user_scope(x.r.scope).tenant);
       auto root = p->flatten(x.tree, cr);
       if (!root)
-        return status{root.error().code(), "rule '" + x.r.id + "': " + root.error().message()};
+        return status{root.error().code(),
+                      "rule " + rules_impl::quoted(x.r.id) + ": " + root.error().message()};
       cr.root = *root;
       cr.anchored = !p->eval(cr.root, [](uint32_t) { return false; });
       p->compiled.push_back(std::move(cr));

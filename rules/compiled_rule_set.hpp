@@ -14,6 +14,14 @@
 //   Each bucket maps a fact to the leaves it makes true (postings), so only rules with a true
 //   leaf, plus the few rules that can match with no true leaf (e.g. under `not`), are evaluated.
 // * The first matching rule decides; no match -> include with an empty rule id.
+//
+// How the engine uses it:
+//   rule_set_holder holder;                             // one per org (rule_evaluator's state)
+//   holder.replace(rules_from_store);                   // on start and on every rule change
+//   auto set = holder.load();                           // once per page: a stable snapshot
+//   item_context ctx{&tenant.internal_domains};
+//   filter_page(*set, page, ctx);                       // or set->decide_page(page.items, ctx)
+//   // each kept item's decided_by = {action, rule id, rule version}
 #pragma once
 
 #include <memory>

@@ -5,22 +5,18 @@
 #include <re2/re2.h>
 
 #include "rules/ascii_case.hpp"
+#include "rules/error_text.hpp"
 
 namespace m365 {
 
 namespace {
 
+using rules_impl::quoted;
+
 namespace json = boost::json;
 
 status fail(const std::string& path, const std::string& what) {
   return status::invalid_argument(path + ": " + what);
-}
-
-std::string quoted(std::string_view s) {
-  std::string out = "'";
-  out.append(s.data(), s.size());
-  out += '\'';
-  return out;
 }
 
 std::string allowed_list(const char* const* allowed) {

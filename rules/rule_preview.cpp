@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "rules/error_text.hpp"
+
 namespace m365 {
 
 rule_preview::rule_preview(std::shared_ptr<const compiled_rule_set> current,
@@ -47,7 +49,7 @@ expected<rule_preview> rule_preview::for_removed_rule(const std::vector<rule>& c
   auto removed = std::remove_if(next.begin(), next.end(),
                                 [&](const rule& r) { return r.id == rule_id; });
   if (removed == next.end())
-    return status::not_found("rule '" + rule_id + "' does not exist");
+    return status::not_found("rule " + rules_impl::quoted(rule_id) + " does not exist");
   next.erase(removed, next.end());
   return make(current, std::move(next), sample_limit);
 }

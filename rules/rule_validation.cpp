@@ -4,18 +4,14 @@
 #include <unordered_set>
 
 #include "messages/ids.hpp"
+#include "rules/error_text.hpp"
 #include "rules/rule_scope.hpp"
 
 namespace m365 {
 
 namespace {
 
-std::string quoted(std::string_view s) {
-  std::string out = "'";
-  out.append(s.data(), s.size());
-  out += '\'';
-  return out;
-}
+using rules_impl::quoted;
 
 bool valid_rule_id(const std::string& id) {
   if (id.empty() || id.size() > max_rule_id_length)

@@ -95,3 +95,26 @@ TEST_CASE("explain says default include when nothing matches", "[rules][explain]
   CHECK(ex.decision == verdict{});
   CHECK_THAT(ex.to_text(), Contains("decision: include (default: no rule matched)"));
 }
+
+TEST_CASE("explain marks a user rule pinned to another tenant as skipped", "[rules][explain]") {
+  std::vector<rule> rules{
+    make_rule("old-tenant-only", rule_level::user, "fabrikam/u-1001", rule_action::exclude,
+              R"({"all": []})"),
+    make_rule("catch-all", rule_level::user, "u-1001", rule_action::include, R"({"all": []})", 200),
+  };
+  auto set = compiled_rule_set::compile(rules);
+  REQUIRE(set.has_value());
+  auto moved = make_email("contoso", "u-1001", "a@b.example", {}, "hello");
+  auto ex = (*set)->explain(moved, {});
+  REQUIRE(ex.tried.size() == 2);
+  CHECK(ex.tried[0].outcome == rule_outcome::other_tenant);
+  CHECK(ex.tried[1].outcome == rule_outcome::matched);
+  CHECK(ex.tried[1].true_leaves.empty());  // {"all": []} has no leaves
+  CHECK_THAT(ex.to_text(), Contains("old-tenant-only (v1, priority 100, exclude): skipped (pinned "
+                                    "to another tenant)"));
+  auto old = moved;
+  old.tenant = "fabrikam";
+  CHECK((*set)->explain(old, {}).decision.rule_id == "old-tenant-only");
+  CHECK(decide_both(rules, old).rule_id == "old-tenant-only");
+  CHECK(decide_both(rules, moved).rule_id == "catch-all");
+}

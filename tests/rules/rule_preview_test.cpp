@@ -116,4 +116,7 @@ TEST_CASE("the holder swaps rule sets while other threads evaluate", "[rules][ho
   CHECK(holder.load()->evaluate(m, {}).to_verdict().rule_id == "x");  // old set kept
   CHECK(holder.replace({include}));
   CHECK(holder.load()->evaluate(m, {}).to_verdict().rule_id == "i");
+  holder.store(nullptr);  // never leaves the engine without a set
+  REQUIRE(holder.load() != nullptr);
+  CHECK(holder.load()->rules().empty());
 }

@@ -193,3 +193,10 @@ TEST_CASE("a rule set needs unique ids and prefixes errors with the rule id",
   CHECK(compiled.error().message()
         == "rule 'dup': match.folder: must be a string or a list of strings");
 }
+
+TEST_CASE("user text quoted in an error message is cut short", "[rules][validation]") {
+  std::string huge(5000, 'x');
+  auto msg = parse_error(R"({"sender_domain": [")" + huge + R"(@y"]})");
+  CHECK(msg.size() < 300);
+  CHECK_THAT(msg, Contains("'" + std::string(120, 'x') + "...' is not a domain"));
+}
