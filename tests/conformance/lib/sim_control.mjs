@@ -28,43 +28,45 @@ export class SimControl {
   }
 
   mailbox(userId) {
-    return `/_sim/mailboxes/${encodeURIComponent(userId)}`;
+    return `/_sim/mailboxes/${pathSegment(userId)}`;
   }
 
   // -- ground truth --
 
-  /// Every message of the mailbox: [{id, folder, internetMessageId, subject, isRead, deleted}].
-  async messages(userId) {
-    const body = await this.call('GET', `${this.mailbox(userId)}/messages`);
-    return body.value ?? body;
-  }
-
-  /// Every calendarView instance inside [start, end): [{id, subject, ...}].
-  async events(userId, start, end) {
-    const query = `startDateTime=${start.toISOString()}&endDateTime=${end.toISOString()}`;
-    const body = await this.call('GET', `${this.mailbox(userId)}/calendarView?${query}`);
-    return body.value ?? body;
+  /// GET /_sim/mailboxes/{user}/truth: {messages:[{id, immutable_id, internet_message_id,
+  /// folder, subject, is_read}], events:[{id, type, subject, start, end, …}]} (live items only;
+  /// events are singles and series masters, not the instances of a window).
+  async truth(userId) {
+    const body = await this.call('GET', `${this.mailbox(userId)}/truth`);
+    if (!Array.isArray(body.messages) || !Array.isArray(body.events)) {
+      throw new Error(`GET ${this.mailbox(userId)}/truth: no messages/events arrays`);
+    }
+    return body;
   }
 
   // -- mutations (each returns the affected id) --
 
+  /// `fields`: {subject}. Returns {id, immutable_id, internet_message_id, folder}.
   async addMessage(userId, folder, fields) {
-    const body = await this.call('POST', `${this.mailbox(userId)}/messages`, { folder, ...fields });
-    return body.id;
+    return this.call('POST', `${this.mailbox(userId)}/messages`, { folder, subject: fields.subject });
   }
 
+  /// `fields`: {subject?, isRead?}.
   async updateMessage(userId, id, fields) {
-    await this.call('PATCH', `${this.mailbox(userId)}/messages/${encodeURIComponent(id)}`, fields);
+    const body = {};
+    if (fields.subject !== undefined) body.subject = fields.subject;
+    if (fields.isRead !== undefined) body.is_read = fields.isRead;
+    await this.call('PATCH', `${this.mailbox(userId)}/messages/${pathSegment(id)}`, body);
     return id;
   }
 
   async moveMessage(userId, id, folder) {
-    await this.call('POST', `${this.mailbox(userId)}/messages/${encodeURIComponent(id)}/move`, { folder });
+    await this.call('POST', `${this.mailbox(userId)}/messages/${pathSegment(id)}/move`, { folder });
     return id;
   }
 
   async deleteMessage(userId, id) {
-    await this.call('DELETE', `${this.mailbox(userId)}/messages/${encodeURIComponent(id)}`);
+    await this.call('DELETE', `${this.mailbox(userId)}/messages/${pathSegment(id)}`);
     return id;
   }
 
@@ -75,14 +77,20 @@ export class SimControl {
   }
 
   async updateEvent(userId, id, fields) {
-    await this.call('PATCH', `${this.mailbox(userId)}/events/${encodeURIComponent(id)}`, eventBody(fields));
+    await this.call('PATCH', `${this.mailbox(userId)}/events/${pathSegment(id)}`, eventBody(fields));
     return id;
   }
 
   async deleteEvent(userId, id) {
-    await this.call('DELETE', `${this.mailbox(userId)}/events/${encodeURIComponent(id)}`);
+    await this.call('DELETE', `${this.mailbox(userId)}/events/${pathSegment(id)}`);
     return id;
   }
+}
+
+/// A path segment as Graph clients send ids: base64url ids (letters, digits, - _ and = padding)
+/// and UPNs go as they are, anything else is percent-encoded.
+function pathSegment(text) {
+  return text.replace(/[^A-Za-z0-9\-_.=@]/g, (c) => encodeURIComponent(c));
 }
 
 /// Graph's event shape for the fields the plan changes (dateTime in UTC, zone in timeZone).

@@ -54,3 +54,10 @@ export async function fetchAppToken(tenant, fetchImpl = fetch) {
   }
   return body.access_token;
 }
+
+/// The claims of a JWT access token (payload only; the signature is the issuer's business).
+export function tokenClaims(token) {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new Error(`the access token has ${parts.length} parts, a JWT has 3`);
+  return JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+}
