@@ -27,6 +27,8 @@ const PAGE_SIZE = 5;
 const FOLDERS = ['inbox', 'sentitems', 'archive', 'deleteditems'];
 const DAY_MS = 86400 * 1000;
 const MESSAGE_SELECT = 'subject,internetMessageId,isRead,parentFolderId';
+/// Keys a message of a `$select=MESSAGE_SELECT` delta may carry besides the selected ones.
+const MESSAGE_KEYS = new Set(['id', '@odata.type', '@odata.etag', '@removed', ...MESSAGE_SELECT.split(',')]);
 
 const checks = new CheckList();
 const requestLog = new RequestLog();
@@ -132,6 +134,22 @@ function compareWithTruth(collection, truth, when) {
     }
   }
   checks.check(`${name} carries the ground-truth content`, wrong.length === 0, wrong.slice(0, 10));
+  if (collection.kind === 'messages') checkFolderAndSelect(collection, name);
+}
+
+/// Messages carry only the `$select`ed properties, and parentFolderId is the folder's id as
+/// GET /users/{id}/mailFolders/{name} gives it.
+function checkFolderAndSelect(collection, name) {
+  const unselected = new Set();
+  const elsewhere = [];
+  for (const [id, m] of collection.view.items) {
+    for (const key of Object.keys(m)) if (!MESSAGE_KEYS.has(key)) unselected.add(key);
+    if (m.parentFolderId !== collection.folderId) elsewhere.push(`${id}: parentFolderId ${m.parentFolderId}`);
+  }
+  checks.check(`${name} carries only the $select'ed properties`, unselected.size === 0,
+    `unselected properties: ${[...unselected].join(', ')}`);
+  checks.check(`${name} names the folder's id as parentFolderId`, elsewhere.length === 0,
+    [`folder id ${collection.folderId}`, ...elsewhere.slice(0, 5)]);
 }
 
 /// Instances of series in the view. The truth lists series masters only, not the occurrence ids
@@ -293,6 +311,14 @@ async function main() {
   let pages = 0;
   let items = 0;
   for (const u of users) {
+    for (const folder of FOLDERS) {
+      const c = u.collections.get(folder);
+      try {
+        c.folderId = (await clients.get(u.tenant.slug).api(`${u.tenant.graph}/users/${u.user.id}/mailFolders/${folder}`).get()).id;
+      } catch (err) {
+        checks.error(`${c.label}: GET mailFolders/${folder}`, err);
+      }
+    }
     const truth = truthByCollection(await control.truth(u.user.id), window, u.idKey);
     for (const [name, c] of u.collections) {
       c.truthBefore = truth.byCollection.get(name);
