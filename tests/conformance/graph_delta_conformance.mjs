@@ -17,6 +17,7 @@
 import { Client } from '@microsoft/microsoft-graph-client';
 
 import { CheckList } from './lib/check_list.mjs';
+import { Collection, CollectionChecks } from './lib/collection_checks.mjs';
 import { DeltaView } from './lib/delta_view.mjs';
 import { planCalendarMutations, planMessageMutations } from './lib/mutation_plan.mjs';
 import { RequestLog } from './lib/request_log.mjs';
@@ -33,6 +34,7 @@ const MESSAGE_KEYS = new Set(['id', '@odata.type', '@odata.etag', '@removed', ..
 const checks = new CheckList();
 const requestLog = new RequestLog();
 const plainFetch = requestLog.install();
+const collectionChecks = new CollectionChecks(checks, requestLog, PAGE_SIZE, MESSAGE_KEYS);
 
 /// The calendarView window: from 30 days before today to 90 days after (seeded events lie
 /// between 60 days before and 180 days after the simulator's anchor, today 00:00 UTC).
@@ -41,157 +43,12 @@ function calendarWindow() {
   return { start: new Date(today - 30 * DAY_MS), end: new Date(today + 90 * DAY_MS) };
 }
 
-/// isRead as a boolean (a documented Graph delta body carries it as the string "true").
-function readFlag(value) {
-  return value === true || value === 'true';
-}
-
-/// Milliseconds of a Graph dateTimeTimeZone in UTC (the simulator answers in UTC unless asked
-/// otherwise), or NaN.
-function graphInstant(value) {
-  if (!value || typeof value.dateTime !== 'string' || value.timeZone !== 'UTC') return NaN;
-  return Date.parse(value.dateTime.endsWith('Z') ? value.dateTime : `${value.dateTime}Z`);
-}
-
 function graphClient(tenant, token) {
   return Client.initWithMiddleware({
     authProvider: { getAccessToken: async () => token },
     // The SDK attaches the token only to Microsoft's hosts and these.
     customHosts: new Set([new URL(tenant.graph).hostname]),
   });
-}
-
-// -- one collection (a mail folder or the calendarView) of one user --
-
-class Collection {
-  constructor({ label, kind, folder, url, view, idKey }) {
-    this.label = label; // "contoso/adele.vance@contoso.com/inbox"
-    this.kind = kind;   // 'messages' | 'events'
-    this.folder = folder;
-    this.url = url;
-    this.view = view;
-    this.idKey = idKey; // which truth field is the id the client sees
-    this.truthBefore = new Map();
-    this.truthAfter = new Map();
-    this.touched = new Set(); // ids whose content the mutations changed
-  }
-
-  /// Ids in the view that the truth describes one to one (for the calendar: single events;
-  /// the truth lists series masters, not their instances).
-  comparableIds() {
-    if (this.kind === 'messages') return this.view.ids();
-    return new Set([...this.view.items].filter(([, e]) => e.type === 'singleInstance').map(([id]) => id));
-  }
-}
-
-/// Runs one round and checks what every round must satisfy: it ends with a deltaLink, the
-/// iterator completes, pages respect odata.maxpagesize, every request carried the token.
-async function walkRound(collection, roundName, url) {
-  const mark = requestLog.mark();
-  const result = await collection.view.round(url);
-  const requests = requestLog.since(mark);
-  const name = `${collection.label}: ${roundName}`;
-  checks.check(`${name} ends with an @odata.deltaLink`,
-    result.complete && typeof result.deltaLink === 'string' && result.deltaLink.startsWith('https://'),
-    `complete=${result.complete}, deltaLink=${result.deltaLink}`);
-  const minimumPages = Math.max(1, Math.ceil(result.seen.length / PAGE_SIZE));
-  checks.check(`${name} returns at most ${PAGE_SIZE} items per page`, requests.length >= minimumPages,
-    `${result.seen.length} items came in ${requests.length} requests`);
-  const failed = requests.filter((r) => r.status !== 200);
-  checks.check(`${name} gets HTTP 200 on every page`, failed.length === 0,
-    failed.map((r) => `HTTP ${r.status} on ${r.method} ${r.url}`));
-  const unauthorized = requests.filter((r) => !r.authorized);
-  checks.check(`${name} sends the bearer token on every page`, unauthorized.length === 0,
-    unauthorized.map((r) => `no token on ${r.method} ${r.url}`));
-  const unpreferred = requests.filter((r) => !r.prefer.includes(`odata.maxpagesize=${PAGE_SIZE}`));
-  checks.check(`${name} resends Prefer on every page`, unpreferred.length === 0,
-    unpreferred.map((r) => `no Prefer on ${r.method} ${r.url}`));
-  const duplicates = result.seen.filter((id, i) => result.seen.indexOf(id) !== i);
-  checks.check(`${name} reports each item once`, duplicates.length === 0,
-    `repeated: ${[...new Set(duplicates)].join(', ')}`);
-  return { result, pages: requests.length };
-}
-
-/// The client's view must equal the truth: same ids, and per id the same content.
-function compareWithTruth(collection, truth, when) {
-  const name = `${collection.label}: view after ${when}`;
-  const describe = (id) => `${id} '${(truth.get(id) ?? collection.view.items.get(id))?.subject ?? '?'}'`;
-  const what = collection.kind === 'messages' ? 'messages' : 'single events';
-  checks.sameIds(`${name} holds exactly the ground-truth ${what}`, collection.comparableIds(), new Set(truth.keys()), describe);
-  const wrong = [];
-  for (const [id, expected] of truth) {
-    const seen = collection.view.items.get(id);
-    if (!seen) continue;
-    if (seen.subject !== expected.subject) wrong.push(`${id}: subject '${seen.subject}', truth '${expected.subject}'`);
-    if (collection.kind === 'messages') {
-      if (seen.internetMessageId !== expected.internet_message_id)
-        wrong.push(`${id}: internetMessageId '${seen.internetMessageId}', truth '${expected.internet_message_id}'`);
-      if (readFlag(seen.isRead) !== expected.is_read)
-        wrong.push(`${id}: isRead ${seen.isRead}, truth ${expected.is_read}`);
-    } else {
-      if (graphInstant(seen.start) !== Date.parse(expected.start) || graphInstant(seen.end) !== Date.parse(expected.end))
-        wrong.push(`${id}: ${JSON.stringify(seen.start)}..${JSON.stringify(seen.end)}, truth ${expected.start}..${expected.end}`);
-    }
-  }
-  checks.check(`${name} carries the ground-truth content`, wrong.length === 0, wrong.slice(0, 10));
-  if (collection.kind === 'messages') checkFolderAndSelect(collection, name);
-}
-
-/// Messages carry only the `$select`ed properties, and parentFolderId is the folder's id as
-/// GET /users/{id}/mailFolders/{name} gives it.
-function checkFolderAndSelect(collection, name) {
-  const unselected = new Set();
-  const elsewhere = [];
-  for (const [id, m] of collection.view.items) {
-    for (const key of Object.keys(m)) if (!MESSAGE_KEYS.has(key)) unselected.add(key);
-    if (m.parentFolderId !== collection.folderId) elsewhere.push(`${id}: parentFolderId ${m.parentFolderId}`);
-  }
-  checks.check(`${name} carries only the $select'ed properties`, unselected.size === 0,
-    `unselected properties: ${[...unselected].join(', ')}`);
-  checks.check(`${name} names the folder's id as parentFolderId`, elsewhere.length === 0,
-    [`folder id ${collection.folderId}`, ...elsewhere.slice(0, 5)]);
-}
-
-/// Instances of series in the view. The truth lists series masters only, not the occurrence ids
-/// of a window (see README: missing in m365sim), so this checks what it can: every instance
-/// belongs to a live series master of the truth and lies in the window, and every master whose
-/// first occurrence lies in the window shows at least one instance.
-function checkSeriesInstances(collection, masters, window, when) {
-  const name = `${collection.label}: series instances after ${when}`;
-  const instances = [...collection.view.items.values()].filter((e) => e.type !== 'singleInstance');
-  const bad = [];
-  const shown = new Set();
-  for (const e of instances) {
-    if (e.type !== 'occurrence' && e.type !== 'exception') bad.push(`${e.id}: type '${e.type}' in a calendarView`);
-    else if (!masters.has(e.seriesMasterId)) bad.push(`${e.id}: seriesMasterId ${e.seriesMasterId} is not a live series master`);
-    const start = graphInstant(e.start);
-    const end = graphInstant(e.end);
-    if (!(start < window.end.getTime() && end > window.start.getTime()))
-      bad.push(`${e.id}: ${JSON.stringify(e.start)}..${JSON.stringify(e.end)} outside the window`);
-    shown.add(e.seriesMasterId);
-  }
-  checks.check(`${name} belong to live series and lie in the window`, bad.length === 0, bad.slice(0, 10));
-  const missing = [...masters.values()].filter((m) => Date.parse(m.start) < window.end.getTime() &&
-    Date.parse(m.end) > window.start.getTime() && !shown.has(m.id));
-  checks.check(`${name} include every series starting in the window`, missing.length === 0,
-    missing.map((m) => `series ${m.id} '${m.subject}' starts ${m.start}, no instance in the view`));
-}
-
-/// Round 2 must report what changed between the truths, and nothing else.
-function checkChanges(collection, result, transient) {
-  const before = collection.truthBefore;
-  const after = collection.truthAfter;
-  const added = new Set([...after.keys()].filter((id) => !before.has(id)));
-  const removed = new Set([...before.keys()].filter((id) => !after.has(id)));
-  const updated = new Set([...collection.touched].filter((id) => before.has(id) && after.has(id)));
-  const name = `${collection.label}: round 2`;
-  const describe = (id) => `${id} '${(after.get(id) ?? before.get(id))?.subject ?? '?'}'`;
-  checks.sameIds(`${name} reports the new items as added`, result.added, added, describe);
-  checks.sameIds(`${name} reports the changed items as updated`, result.updated, updated, describe);
-  // An item created and deleted between the rounds may show up as @removed (Graph does that);
-  // anything else reported as removed must have left the collection.
-  const removedSeen = new Set([...result.removed].filter((id) => !transient.has(id)));
-  checks.sameIds(`${name} reports the items that left as @removed`, removedSeen, removed, describe);
 }
 
 /// After the mutations, the truth must show each of them.
@@ -323,11 +180,11 @@ async function main() {
     for (const [name, c] of u.collections) {
       c.truthBefore = truth.byCollection.get(name);
       try {
-        const { result, pages: n } = await walkRound(c, 'round 1', c.url);
+        const { result, pages: n } = await collectionChecks.walkRound(c, 'round 1', c.url);
         pages += n;
         items += result.seen.length;
-        compareWithTruth(c, c.truthBefore, 'round 1');
-        if (c.kind === 'events') checkSeriesInstances(c, truth.masters, window, 'round 1');
+        collectionChecks.compareWithTruth(c, c.truthBefore, 'round 1');
+        if (c.kind === 'events') collectionChecks.checkSeriesInstances(c, truth.masters, window, 'round 1');
       } catch (err) {
         checks.error(`${c.label}: round 1`, err);
       }
@@ -370,11 +227,11 @@ async function main() {
       c.truthAfter = truth.byCollection.get(name);
       if (c.view.deltaLink === undefined) continue; // round 1 failed and said so
       try {
-        const { result: second } = await walkRound(c, 'round 2', c.view.deltaLink);
-        checkChanges(c, second, transients.get(u.user.id) ?? new Set());
-        compareWithTruth(c, c.truthAfter, 'round 2');
-        if (c.kind === 'events') checkSeriesInstances(c, truth.masters, window, 'round 2');
-        const { result: third } = await walkRound(c, 'round 3 (no changes)', c.view.deltaLink);
+        const { result: second } = await collectionChecks.walkRound(c, 'round 2', c.view.deltaLink);
+        collectionChecks.checkChanges(c, second, transients.get(u.user.id) ?? new Set());
+        collectionChecks.compareWithTruth(c, c.truthAfter, 'round 2');
+        if (c.kind === 'events') collectionChecks.checkSeriesInstances(c, truth.masters, window, 'round 2');
+        const { result: third } = await collectionChecks.walkRound(c, 'round 3 (no changes)', c.view.deltaLink);
         checks.check(`${c.label}: round 3 (no changes) reports nothing`, third.seen.length === 0,
           `reported ${third.seen.length} items: ${third.seen.slice(0, 8).join(', ')}`);
       } catch (err) {
