@@ -21,6 +21,7 @@ import { Collection, CollectionChecks } from './lib/collection_checks.mjs';
 import { DeltaView } from './lib/delta_view.mjs';
 import { planCalendarMutations, planMessageMutations } from './lib/mutation_plan.mjs';
 import { RequestLog } from './lib/request_log.mjs';
+import { resyncAfterSyncStateLoss, walkUnderFaults } from './lib/resilience_phase.mjs';
 import { SimControl } from './lib/sim_control.mjs';
 import { fetchAppToken, loadManifest, tokenClaims } from './lib/sim_tenant.mjs';
 
@@ -149,13 +150,13 @@ async function main() {
     u.collections = new Map();
     for (const folder of FOLDERS) {
       u.collections.set(folder, new Collection({
-        label: `${tenant.slug}/${user.upn}/${folder}`, kind: 'messages', folder, idKey,
+        name: folder, label: `${tenant.slug}/${user.upn}/${folder}`, kind: 'messages', folder, idKey,
         url: `${tenant.graph}/users/${user.id}/mailFolders/${folder}/messages/delta?$select=${MESSAGE_SELECT}`,
         view: new DeltaView(client, headers),
       }));
     }
     u.collections.set('calendarView', new Collection({
-      label: `${tenant.slug}/${user.upn}/calendarView`, kind: 'events', idKey,
+      name: 'calendarView', label: `${tenant.slug}/${user.upn}/calendarView`, kind: 'events', idKey,
       url: `${tenant.graph}/users/${user.id}/calendarView/delta?startDateTime=${window.start.toISOString()}` +
            `&endDateTime=${window.end.toISOString()}`,
       view: new DeltaView(client, headers),
@@ -239,6 +240,23 @@ async function main() {
       }
     }
   }
+
+  // Sync state loss and a faulty service, for the first user of each tenant.
+  const ctx = {
+    control, checks, collectionChecks, requestLog,
+    truthOf: async (user) => {
+      const u = users.find((x) => x.user.id === user.id);
+      return truthByCollection(await control.truth(user.id), window, u.idKey).byCollection;
+    },
+  };
+  const targets = manifest.tenants.map((tenant) => {
+    const u = users.find((x) => x.tenant === tenant);
+    return { user: u.user, collections: [u.collections.get('inbox'), u.collections.get('calendarView')] };
+  });
+  await resyncAfterSyncStateLoss(ctx, targets);
+  const faults = await walkUnderFaults(ctx, targets);
+  console.log(`conformance: the faults walk sent ${faults.requests} requests, ${faults.retried} answered 429/503 and retried, ` +
+              `${faults.replayed} items were replayed`);
 }
 
 let crashed = false;

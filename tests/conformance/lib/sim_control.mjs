@@ -44,6 +44,18 @@ export class SimControl {
     return body;
   }
 
+  // -- sync state and faults --
+
+  /// Makes every outstanding delta link of the mailbox answer 410 syncStateNotFound.
+  async invalidate(userId) {
+    return this.call('POST', `${this.mailbox(userId)}/invalidate`, {});
+  }
+
+  /// Replaces the fault profile (schema: sim/fault_profile.hpp); `{}` switches faults off.
+  async setFaults(profile) {
+    return this.call('PUT', '/_sim/faults', profile);
+  }
+
   // -- mutations (each returns the affected id) --
 
   /// `fields`: {subject}. Returns {id, immutable_id, internet_message_id, folder}.
