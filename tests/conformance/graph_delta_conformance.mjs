@@ -85,10 +85,15 @@ function truthByCollection(truth, window, idKey) {
   for (const m of truth.messages) out.get(m.folder)?.set(m[idKey], m);
   const singles = new Map();
   const masters = new Map();
+  const untyped = [];
   for (const e of truth.events) {
     if (e.type === 'seriesMaster') masters.set(e.id, e);
-    else if (Date.parse(e.start) < window.end.getTime() && Date.parse(e.end) > window.start.getTime()) singles.set(e.id, e);
+    else if (e.type !== 'singleInstance') untyped.push(`${e.id} '${e.subject}': type ${JSON.stringify(e.type)}`);
+    if (e.type !== 'seriesMaster' && Date.parse(e.start) < window.end.getTime() && Date.parse(e.end) > window.start.getTime())
+      singles.set(e.id, e);
   }
+  checks.check(`/_sim/ truth of ${truth.upn ?? truth.user}: every event is typed singleInstance or seriesMaster`,
+    untyped.length === 0, [`${untyped.length} are not:`, ...untyped.slice(0, 3)]);
   out.set('calendarView', singles);
   return { byCollection: out, masters };
 }
