@@ -4,7 +4,8 @@
 # (graph_delta_conformance.mjs) and always stops the simulator, whatever happens.
 #
 # usage: run_conformance.sh /path/to/m365sim
-# env:   CONFORMANCE_KEEP_TMP=1 keeps the temp dir (certificate, manifest, simulator logs).
+# env:   CONFORMANCE_KEEP_TMP=1 keeps the temp dir (certificate, manifest, simulator logs);
+#        CONFORMANCE_SEED=N runs another seeded world (default 20261126).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -76,7 +77,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
 # -- start the simulator and wait for the URL line on its stdout (a pipe, no polling) --
 # Shape of the world: enough tenants, users and items that every delta round needs several pages.
 mkfifo "$tmp/sim.stdout"
-"$sim_bin" --listen 127.0.0.1:0 --seed 20261126 --tenants 3 --users 2 --messages 60 --events 24 \
+"$sim_bin" --listen 127.0.0.1:0 --seed "${CONFORMANCE_SEED:-20261126}" --tenants 3 --users 2 --messages 80 --events 24 \
   --manifest "$tmp/manifest.json" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" \
   >"$tmp/sim.stdout" 2>"$tmp/sim.stderr" &
 sim_pid=$!
