@@ -9,6 +9,8 @@
 //   round 2  from each deltaLink; the round must report exactly what changed (added / updated /
 //            removed) and the view must again equal the truth
 //   round 3  from the new deltaLink with no changes: nothing is reported
+//   then     calendar writes through Graph with the SDK (lib/event_write_phase.mjs), sync state
+//            loss and a round under seeded faults (lib/resilience_phase.mjs)
 // plus: a tenant's token is refused on another tenant's users.
 // Even tenants ask for immutable ids (Prefer: IdType="ImmutableId", as m365sync does), odd ones
 // get regular ids, which change when a message moves.
@@ -19,6 +21,7 @@ import { Client } from '@microsoft/microsoft-graph-client';
 import { CheckList } from './lib/check_list.mjs';
 import { Collection, CollectionChecks } from './lib/collection_checks.mjs';
 import { DeltaView } from './lib/delta_view.mjs';
+import { eventWritesShowInDelta } from './lib/event_write_phase.mjs';
 import { planCalendarMutations, planMessageMutations } from './lib/mutation_plan.mjs';
 import { RequestLog } from './lib/request_log.mjs';
 import { resyncAfterSyncStateLoss, walkUnderFaults } from './lib/resilience_phase.mjs';
@@ -246,18 +249,19 @@ async function main() {
     }
   }
 
-  // Sync state loss and a faulty service, for the first user of each tenant.
+  // Calendar writes through Graph, sync state loss and a faulty service, for the first user of
+  // each tenant.
   const ctx = {
     control, checks, collectionChecks, requestLog,
     truthOf: async (user) => {
       const u = users.find((x) => x.user.id === user.id);
-      return truthByCollection(await control.truth(user.id), window, u.idKey).byCollection;
+      return truthByCollection(await control.truth(user.id), window, u.idKey);
     },
   };
-  const targets = manifest.tenants.map((tenant) => {
-    const u = users.find((x) => x.tenant === tenant);
-    return { user: u.user, collections: [u.collections.get('inbox'), u.collections.get('calendarView')] };
-  });
+  const firsts = manifest.tenants.map((tenant) => users.find((x) => x.tenant === tenant));
+  await eventWritesShowInDelta(ctx, firsts.filter((u) => u.collections.get('calendarView').view.deltaLink !== undefined)
+    .map((u) => ({ tenant: u.tenant, user: u.user, calendar: u.collections.get('calendarView') })), window);
+  const targets = firsts.map((u) => ({ user: u.user, collections: [u.collections.get('inbox'), u.collections.get('calendarView')] }));
   await resyncAfterSyncStateLoss(ctx, targets);
   const faults = await walkUnderFaults(ctx, targets);
   console.log(`conformance: the faults walk sent ${faults.requests} requests, ${faults.retried} answered 429/503 and retried, ` +

@@ -150,13 +150,13 @@ export class CollectionChecks {
   }
 
   /// Round 2 must report what changed between the truths, and nothing else.
-  checkChanges(collection, result, transient) {
+  checkChanges(collection, result, transient, roundName = 'round 2') {
     const before = collection.truthBefore;
     const after = collection.truthAfter;
     const added = new Set([...after.keys()].filter((id) => !before.has(id)));
     const removed = new Set([...before.keys()].filter((id) => !after.has(id)));
     const updated = new Set([...collection.touched].filter((id) => before.has(id) && after.has(id)));
-    const name = `${collection.label}: round 2`;
+    const name = `${collection.label}: ${roundName}`;
     const describe = (id) => `${id} '${(after.get(id) ?? before.get(id))?.subject ?? '?'}'`;
     this.checks.sameIds(`${name} reports the new items as added`, result.added, added, describe);
     this.checks.sameIds(`${name} reports the changed items as updated`, result.updated, updated, describe);

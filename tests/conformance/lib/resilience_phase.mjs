@@ -20,13 +20,14 @@ export const FAULTS = {
   latency: { probability: 0.2, min_ms: 1, max_ms: 20 },
 };
 
-/// `ctx`: {control, checks, collectionChecks, requestLog, truthOf(user) -> Map name -> truth Map}.
+/// `ctx`: {control, checks, collectionChecks, requestLog, truthOf(user) -> {byCollection: Map name
+/// -> truth Map, masters}}.
 /// `targets`: [{user, collections: [Collection]}] with views that finished round 3.
 export async function resyncAfterSyncStateLoss(ctx, targets) {
   const { control, checks, collectionChecks, truthOf } = ctx;
   for (const { user, collections } of targets) {
     await control.invalidate(user.id);
-    const truth = await truthOf(user);
+    const truth = (await truthOf(user)).byCollection;
     for (const c of collections) {
       const name = `${c.label}: after /_sim/ invalidate`;
       try {
@@ -55,7 +56,7 @@ export async function walkUnderFaults(ctx, targets) {
   await control.setFaults(FAULTS);
   try {
     for (const { user, collections } of targets) {
-      const truth = await truthOf(user);
+      const truth = (await truthOf(user)).byCollection;
       for (const c of collections) {
         c.view = new DeltaView(c.view.client, c.view.headers);
         try {
