@@ -388,8 +388,8 @@ event_fields dataset::seeded_event(uint32_t mailbox, uint32_t index) const {
     r.count = 4 + static_cast<int>(rng.below(16));
     e.recurrence = r;
     e.subject = daily ? "Daily stand-up" : "Weekly team sync";
-    // One moved and one cancelled occurrence in some series.
-    if (rng.chance(0.5)) {
+    // One moved and one cancelled occurrence in most series.
+    if (rng.chance(0.7)) {
       int step = daily ? 1 : 7;
       occurrence_exception moved;
       moved.original_start = e.start + 86400LL * step;

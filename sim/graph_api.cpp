@@ -28,6 +28,7 @@ sim_response error(unsigned status, std::string_view code, std::string_view mess
   r.status = status;
   r.content_type = "application/json";
   r.body = graph_error_body(code, message);
+  r.headers.emplace_back("Cache-Control", "no-cache");
   return r;
 }
 
@@ -42,11 +43,13 @@ std::string seconds_text(double s) {
   return t.empty() ? "0" : t;
 }
 
-sim_response throttled(double retry_after_s, bool with_header) {
+sim_response throttled(double retry_after_s, bool with_header,
+                       std::string_view message = "Application is over its MailboxConcurrency limit.") {
   sim_response r;
   r.status = 429;
   r.content_type = "application/json";
-  r.body = graph_throttled_body("ApplicationThrottled", "Application is over its MailboxConcurrency limit.");
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  r.body = graph_throttled_body("ApplicationThrottled", message);
   if (with_header)
     r.headers.emplace_back("Retry-After", seconds_text(retry_after_s));
   return r;
@@ -218,7 +221,7 @@ sim_response message_delta(const scope& s, std::optional<uint16_t> folder_from_p
   } else if (s.fault.replay) {
     // Replayed items: step the cursor back so the page repeats what the last one sent.
     uint64_t lo = store.round_start(st.folder, st.since);
-    uint64_t back = std::min<uint64_t>(s.prefs.page_size, 5);
+    uint64_t back = std::min<uint64_t>(s.prefs.page_size / 2, 5); // the round still advances
     uint64_t rewound = st.position > lo + back ? st.position - back : lo;
     if (rewound != st.position)
       s.w.stats().fault("replay_items");
@@ -262,7 +265,8 @@ sim_response message_delta(const scope& s, std::optional<uint16_t> folder_from_p
     message_render how;
     how.id = id;
     how.select = st.select;
-    how.is_read_as_string = faults.doc_quirks && later_round;
+    // Documented quirk (messages_delta_removed.json): isRead as a string in a later plain round.
+    how.is_read_as_string = faults.doc_quirks && later_round && st.change_filter == 0;
     how.explicit_body = rec.edited && rec.edited->body_html ? &*rec.edited->body_html : nullptr;
     message_json::write(body, s.w.data(), rec.cache, how);
   }
@@ -412,7 +416,7 @@ sim_response calendar_delta(const scope& s) {
     st.position = 0;
     st.generation = mb.generation;
   } else if (s.fault.replay && st.position > 0) {
-    st.position -= std::min<uint64_t>(st.position, std::min<uint64_t>(s.prefs.page_size, 5));
+    st.position -= std::min<uint64_t>(st.position, std::min<uint64_t>(s.prefs.page_size / 2, 5));
     s.w.stats().fault("replay_items");
   }
   std::vector<calendar_item> all = cal.round(st.since, st.upper, st.window_start, st.window_end);
@@ -671,7 +675,9 @@ sim_response graph_api::execute(const graph_call& c, bool in_batch) {
     world_.stats().early_request(user->upn);
   if (!adm.allowed) {
     world_.stats().request(tenant->slug, user->upn, 429);
-    return throttled(adm.retry_after_s, true);
+    return throttled(adm.retry_after_s, true,
+                     adm.concurrency_limited ? "Application is over its MailboxConcurrency limit."
+                                             : "Application is over its MailboxRequests limit.");
   }
   std::string appid = claims.appid;
   std::string upn = user->upn;

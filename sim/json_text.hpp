@@ -49,6 +49,12 @@ inline void append_member(std::string& out, std::string_view key, std::string_vi
   append_string(out, value);
 }
 
+/// Without this overload a `const char*` value would silently pick the `bool` one.
+inline void append_member(std::string& out, std::string_view key, const char* value) {
+  append_key(out, key);
+  append_string(out, value);
+}
+
 inline void append_member(std::string& out, std::string_view key, bool value) {
   append_key(out, key);
   out.append(value ? "true" : "false");

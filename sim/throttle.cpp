@@ -23,6 +23,7 @@ throttle::admission throttle::admit(const std::string& app, const std::string& m
     s.recent.pop_front();
   if (s.in_flight >= max_concurrent_) {
     a.allowed = false;
+    a.concurrency_limited = true;
     // Seconds with a fraction, as Graph sends for short waits ("1.5", "2.128" in the docs).
     static constexpr double waits[] = {1.0, 1.5, 0.5, 2.128};
     a.retry_after_s = waits[concurrency_rejections_++ % 4];

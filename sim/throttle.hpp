@@ -21,6 +21,7 @@ public:
   struct admission {
     bool allowed = true;
     double retry_after_s = 0;  ///< when !allowed
+    bool concurrency_limited = false; ///< refused for concurrency (else for the window budget)
     bool early = false;        ///< arrived before a previously given Retry-After had passed
     unsigned attempted_concurrency = 0; ///< in-flight requests including this one
   };
