@@ -19,7 +19,8 @@
 import { Client } from '@microsoft/microsoft-graph-client';
 
 import { CheckList } from './lib/check_list.mjs';
-import { Collection, CollectionChecks } from './lib/collection_checks.mjs';
+import { Collection } from './lib/collection.mjs';
+import { CollectionChecks } from './lib/collection_checks.mjs';
 import { DeltaView } from './lib/delta_view.mjs';
 import { eventWritesShowInDelta } from './lib/event_write_phase.mjs';
 import { planCalendarMutations, planMessageMutations } from './lib/mutation_plan.mjs';

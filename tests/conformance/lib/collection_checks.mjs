@@ -1,7 +1,7 @@
 // Ownership: one per test run; single-threaded (Node's event loop).
-// One collection of one user (a mail folder's messages or the calendarView) and the checks
-// every delta round of it must pass: how the round was walked (pages, links, headers) and
-// whether the client's view equals the simulator's ground truth.
+// The checks every delta round of a collection (lib/collection.mjs) must pass: how the round
+// was walked (pages, links, headers) and whether the client's view equals the simulator's
+// ground truth.
 
 /// isRead as a boolean (a documented Graph delta body carries it as the string "true").
 export function readFlag(value) {
@@ -13,29 +13,6 @@ export function readFlag(value) {
 export function graphInstant(value) {
   if (!value || typeof value.dateTime !== 'string' || value.timeZone !== 'UTC') return NaN;
   return Date.parse(value.dateTime.endsWith('Z') ? value.dateTime : `${value.dateTime}Z`);
-}
-
-export class Collection {
-  constructor({ name, label, kind, folder, url, view, idKey }) {
-    this.name = name;   // "inbox" … or "calendarView"
-    this.label = label; // "contoso/adele.vance@contoso.com/inbox"
-    this.kind = kind;   // 'messages' | 'events'
-    this.folder = folder;
-    this.url = url;
-    this.view = view;
-    this.idKey = idKey; // which truth field is the id the client sees
-    this.truthBefore = new Map();
-    this.truthAfter = new Map();
-    this.touched = new Set(); // ids whose content the mutations changed
-    this.folderId = undefined; // messages: the folder's id from GET mailFolders/{name}
-  }
-
-  /// Ids in the view that the truth describes one to one (for the calendar: single events;
-  /// the truth lists series masters, not their instances).
-  comparableIds() {
-    if (this.kind === 'messages') return this.view.ids();
-    return new Set([...this.view.items].filter(([, e]) => e.type === 'singleInstance').map(([id]) => id));
-  }
 }
 
 export class CollectionChecks {

@@ -8,6 +8,8 @@
 
 import { randomUUID } from 'node:crypto';
 
+import { graphInstant } from './collection_checks.mjs';
+
 const HOUR_MS = 3600 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
@@ -74,7 +76,7 @@ export async function eventWritesShowInDelta(ctx, targets, window) {
 
       // The series' occurrences: exactly 3, a week apart from its start, each reported as new.
       const occurrences = [...calendar.view.items.values()].filter((e) => e.seriesMasterId === series.id);
-      const starts = occurrences.map((e) => Date.parse(`${e.start.dateTime.replace(/Z$/, '')}Z`)).sort((a, b) => a - b);
+      const starts = occurrences.map((e) => graphInstant(e.start)).sort((a, b) => a - b);
       const expected = [0, 7, 14].map((d) => seriesStart.getTime() + d * DAY_MS);
       checks.check(`${label}: the series shows its 3 weekly occurrences`,
         starts.length === 3 && starts.every((t, i) => t === expected[i]) && occurrences.every((e) => e.type === 'occurrence'),
