@@ -41,11 +41,13 @@ const requestLog = new RequestLog();
 const plainFetch = requestLog.install();
 const collectionChecks = new CollectionChecks(checks, requestLog, PAGE_SIZE, MESSAGE_KEYS);
 
-/// The calendarView window: from 30 days before today to 90 days after (seeded events lie
-/// between 60 days before and 180 days after the simulator's anchor, today 00:00 UTC).
+/// The calendarView window: from 30 days before the simulator's anchor (SIM_ANCHOR, unix
+/// seconds, 00:00 UTC of the run's day) to 90 days after; seeded events lie between 60 days
+/// before and 180 days after it.
 function calendarWindow() {
-  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
-  return { start: new Date(today - 30 * DAY_MS), end: new Date(today + 90 * DAY_MS) };
+  const anchor = Number(process.env.SIM_ANCHOR) * 1000;
+  if (!Number.isFinite(anchor) || anchor <= 0) throw new Error(`SIM_ANCHOR '${process.env.SIM_ANCHOR}' is not unix seconds`);
+  return { start: new Date(anchor - 30 * DAY_MS), end: new Date(anchor + 90 * DAY_MS) };
 }
 
 function graphClient(tenant, token) {

@@ -5,7 +5,8 @@
 #
 # usage: run_conformance.sh /path/to/m365sim
 # env:   CONFORMANCE_KEEP_TMP=1 keeps the temp dir (certificate, manifest, simulator logs);
-#        CONFORMANCE_SEED=N runs another seeded world (default 20261126).
+#        CONFORMANCE_SEED=N runs another seeded world (default 20261126);
+#        CONFORMANCE_ANCHOR=unix-seconds fixes the world's "now" (default today 00:00 UTC).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -76,8 +77,14 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
 
 # -- start the simulator and wait for the URL line on its stdout (a pipe, no polling) --
 # Shape of the world: enough tenants, users and items that every delta round needs several pages.
+# One anchor ("now" of the generated dates) for the simulator and the test, so a run that
+# crosses midnight UTC still agrees on the calendar window.
+anchor="${CONFORMANCE_ANCHOR:-$(( $(date +%s) / 86400 * 86400 ))}"
+echo "conformance: seed ${CONFORMANCE_SEED:-20261126}, anchor $anchor (rerun the same world with" \
+     "CONFORMANCE_SEED=${CONFORMANCE_SEED:-20261126} CONFORMANCE_ANCHOR=$anchor)" >&2
 mkfifo "$tmp/sim.stdout"
-"$sim_bin" --listen 127.0.0.1:0 --seed "${CONFORMANCE_SEED:-20261126}" --tenants 3 --users 2 --messages 80 --events 24 \
+"$sim_bin" --listen 127.0.0.1:0 --seed "${CONFORMANCE_SEED:-20261126}" --anchor "$anchor" \
+  --tenants 3 --users 2 --messages 80 --events 24 \
   --manifest "$tmp/manifest.json" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" \
   >"$tmp/sim.stdout" 2>"$tmp/sim.stderr" &
 sim_pid=$!
@@ -98,5 +105,5 @@ exec 3<&-
 [[ -s "$tmp/manifest.json" ]] || fail "m365sim printed its URL but wrote no manifest at $tmp/manifest.json"
 
 # -- the test proper: Microsoft's client, trusting only our throwaway certificate in addition --
-NODE_EXTRA_CA_CERTS="$tmp/cert.pem" SIM_URL="$sim_url" SIM_MANIFEST="$tmp/manifest.json" \
+NODE_EXTRA_CA_CERTS="$tmp/cert.pem" SIM_URL="$sim_url" SIM_MANIFEST="$tmp/manifest.json" SIM_ANCHOR="$anchor" \
   node "$here/graph_delta_conformance.mjs"
