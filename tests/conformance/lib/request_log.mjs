@@ -5,7 +5,7 @@
 
 export class RequestLog {
   constructor() {
-    this.entries = []; // {method, url, status, authorized, prefer}
+    this.entries = []; // {method, url, status, authorized, prefer, items: Promise<number|undefined>}
     this.original = undefined;
   }
 
@@ -28,6 +28,11 @@ export class RequestLog {
       this.entries.push(entry);
       const response = await original(input, init);
       entry.status = response.status;
+      // Items on the page, read from a clone so the SDK gets the body untouched.
+      if (response.status === 200 && (response.headers.get('content-type') ?? '').includes('json')) {
+        entry.items = response.clone().json().then((body) => (Array.isArray(body?.value) ? body.value.length : undefined),
+          () => undefined);
+      }
       return response;
     };
     return original;
