@@ -15,7 +15,7 @@ sim_bin="${1:-}"
 fail() { echo "conformance: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 [[ -n "$sim_bin" && -x "$sim_bin" ]] || fail "m365sim binary not found or not executable: '${sim_bin}'"
-for tool in node npm openssl; do
+for tool in node npm openssl flock; do
   command -v "$tool" >/dev/null || fail "'$tool' is not installed (needed by the conformance test)"
 done
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
@@ -47,10 +47,15 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/m365-conformance.XXXXXX")"
 sim_pid=""
 drain_pid=""
 cleanup() {
-  local rc=$?
-  if [[ -n "$sim_pid" ]] && kill -0 "$sim_pid" 2>/dev/null; then
+  local rc=$? sim_rc=0
+  if [[ -n "$sim_pid" ]]; then
     kill -TERM "$sim_pid" 2>/dev/null || true
-    wait "$sim_pid" 2>/dev/null || true
+    wait "$sim_pid" 2>/dev/null || sim_rc=$?
+    # m365sim exits 0 on SIGTERM; anything else (a crash, a sanitizer report) fails the test.
+    if (( sim_rc != 0 )); then
+      echo "conformance: m365sim exited with status $sim_rc" >&2
+      (( rc != 0 )) || { rc=1; echo "0 passed, 1 failed"; }
+    fi
   fi
   if [[ -n "$drain_pid" ]]; then
     wait "$drain_pid" 2>/dev/null || true
