@@ -35,8 +35,7 @@ std::string str(const json::value& v) {
 
 } // namespace
 
-engine_on_sim::engine_on_sim(sim::server_options options, std::set<std::string> skip,
-                             std::map<std::string, std::string> wrong_secrets) {
+engine_on_sim::engine_on_sim(sim::server_options options, engine_setup setup) {
   sim_ = std::make_unique<sim::testing::sim_harness>(options);
   store_options so;
   so.path = (dir_.path / "store").string();
@@ -48,12 +47,12 @@ engine_on_sim::engine_on_sim(sim::server_options options, std::set<std::string> 
   eo.store = store_;
   for (auto& v : sim_->manifest().at("tenants").as_array())
     secrets_[str(v.at("slug"))] = str(v.at("client_secret"));
-  for (auto& [slug, secret] : wrong_secrets)
+  for (auto& [slug, secret] : setup.wrong_secrets)
     secrets_[slug] = secret;
   for (auto& slug : tenant_slugs()) {
     for (auto& u : users_of(slug))
       upn_to_user_[u.mailbox] = u.user;
-    if (skip.count(slug))
+    if (setup.skip.count(slug))
       continue;
     eo.tenants.push_back(tenant(slug));
     auto users = users_of(slug);
@@ -68,6 +67,7 @@ engine_on_sim::engine_on_sim(sim::server_options options, std::set<std::string> 
     c.client_secret = i->second;
     return c;
   };
+  eo.rules = std::move(setup.rules);
   eo.sync_at_start = false;
   eo.retry_base = 20ms;
   eo.restart_base = 20ms;

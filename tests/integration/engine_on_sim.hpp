@@ -22,6 +22,13 @@ struct integration_config : caf::actor_system_config {
   integration_config();
 };
 
+/// What a test changes in the engine it starts.
+struct engine_setup {
+  std::set<std::string> skip;                         ///< tenants added later by the test
+  std::map<std::string, std::string> wrong_secrets;   ///< tenant -> secret to use instead
+  std::vector<rule> rules;
+};
+
 /// A temporary directory removed at the end of the test.
 struct temp_dir {
   temp_dir();
@@ -31,10 +38,8 @@ struct temp_dir {
 
 class engine_on_sim {
 public:
-  /// Starts the simulator with `options` and an engine over every tenant of its manifest,
-  /// except the tenant slugs in `skip` (added later by a test).
-  explicit engine_on_sim(sim::server_options options, std::set<std::string> skip = {},
-                         std::map<std::string, std::string> wrong_secrets = {});
+  /// Starts the simulator with `options` and an engine over every tenant of its manifest.
+  explicit engine_on_sim(sim::server_options options, engine_setup setup = {});
   ~engine_on_sim();
 
   sim::testing::sim_harness& sim() { return *sim_; }

@@ -140,7 +140,7 @@ TEST_CASE("a tenant with a wrong secret is parked with AADSTS7000215 while the o
   auto options = world(3, 2, 200, 10);
   sim::testing::sim_harness probe{options};  // same seed: learn the second tenant's slug
   auto bad = std::string(probe.tenant(1).at("slug").as_string());
-  engine_on_sim e{options, {}, {{bad, "not-the-secret"}}};
+  engine_on_sim e{options, engine_setup{{}, {{bad, "not-the-secret"}}, {}}};
   for (auto& t : e.tenant_slugs()) {
     auto report = e.sync(t);
     if (t == bad) {
@@ -221,7 +221,7 @@ TEST_CASE("tenants are disabled, enabled and added in a running engine with no r
   auto options = world(3, 2, 200, 10);
   sim::testing::sim_harness probe{options};
   auto late = std::string(probe.tenant(2).at("slug").as_string());
-  engine_on_sim e{options, {late}};
+  engine_on_sim e{options, engine_setup{{late}, {}, {}}};
   auto slugs = e.tenant_slugs();
   auto first = slugs[0];
   e.sync(slugs[0]);
