@@ -6,20 +6,34 @@
 //
 // Layout (named databases; every tenant-owned key starts with the length-prefixed tenant id, so a
 // tenant scan is a prefix scan that can never reach another tenant's keys, see key_codec.hpp):
-//   meta         schema version, created-at
+//   meta         schema version (4 bytes big-endian), created-at
 //   tenants      tenant -> tenant_settings            credentials  tenant -> sealed blob
-//   users        user -> user_assignment              rules        rule id -> rule
+//   users        user -> user_assignment              tenant_users tenant|user -> "" (index)
+//   rules        rule id -> rule
 //   emails       tenant|user|graph_id -> email record (+ generation, folder)
 //   events       tenant|user|graph_id -> event record
-//   by_time      tenant|user|kind|be64(time)|graph_id -> ""   (reads by time)
+//   by_time      tenant|user|kind|be64(time)|graph_id -> ""   (reads of one user by time)
+//                tenant|""|kind|be64(time)|user|graph_id -> "" (reads of a whole tenant)
 //   dedupe       user|kind|internetMessageId-or-iCalUId -> owner key + every source key
+//   aliases      tenant|user|kind|graph_id -> a source folded into another record by dedupe
 //   links        tenant|user|folder -> delta_link
 //   sync_log     tenant|be64(at)|user|folder|hash -> sync_log_line   (deterministic key)
 //   audit        be64(at)|seq -> audit record
+// Values are versioned binary records (record_codec.hpp).
+//
+// Dedupe (per user): the first source of an internetMessageId (emails) or iCalUId (single
+// events and series masters; occurrences and exceptions are keyed by their own Graph id) owns
+// the record; later sources (another tenant during a migration, another folder) are remembered
+// as aliases and counted in commit_ack::duplicates. Removing the owner's source moves the
+// record to the next source; removing the last source removes the record. get_email/get_event
+// of an alias source return the record that holds the item.
+// A removal (or sweep) only touches a source whose stored folder is the page's folder: a
+// message moved to another folder is not lost when the old folder reports it removed.
 //
 // Failure model (as LevelDB's bg_error_): a fatal error (MDB_PANIC, MDB_CORRUPTED, a record that
 // does not decode, I/O failure during commit) is sticky: every later write returns it.
 // MDB_MAP_FULL aborts the transaction, grows the map (doubling, up to max_map_size) and retries.
+// A map grown by another process (MDB_MAP_RESIZED) is adopted and the transaction retried.
 #pragma once
 
 #include <cstddef>
@@ -91,8 +105,8 @@ struct activity_query {
   user_id user;                      ///< empty = every user of the tenant
   timestamp_ms since = 0;            ///< inclusive (received_at for emails, start for events)
   timestamp_ms until = INT64_MAX;    ///< exclusive
-  size_t limit = 100;
-  std::string cursor;                ///< from a previous read_page
+  size_t limit = 100;                ///< items per page; must be positive
+  std::string cursor;                ///< from a previous read_page of the same query
 };
 
 struct store_stats {
@@ -130,12 +144,14 @@ public:
   // -- configuration records (writer thread) ----------------------------------------------------
 
   status put_tenant(const tenant_settings& tenant);
-  status delete_tenant(const tenant_id& tenant);  ///< the settings only; data stays
+  /// The settings and the sealed credential; synced data and links stay.
+  status delete_tenant(const tenant_id& tenant);
   status put_sealed_credential(const tenant_id& tenant, const std::string& sealed);
   status put_user(const user_assignment& user);
   status delete_user(const user_id& user);
   status put_rule(const rule& r);
   status delete_rule(const std::string& rule_id);
+  /// Key derived from tenant, time, user and content: appending the same line twice keeps one.
   status append_sync_log(const sync_log_line& line);
   /// Appends an audit record (who, what, details as JSON text) at time `at`.
   status append_audit(timestamp_ms at, const std::string& actor, const std::string& action,
@@ -162,12 +178,14 @@ public:
   expected<read_page<email>> read_emails(const activity_query& query) const;
   /// Events by start time, oldest first.
   expected<read_page<event>> read_events(const activity_query& query) const;
-  /// Sync log of one tenant, newest first, optionally of one user and from `since`.
+  /// Sync log of one tenant, newest first, optionally of one user and from `since`
+  /// (inclusive); `limit` 0 = no limit.
   expected<std::vector<sync_log_line>> read_sync_log(const tenant_id& tenant,
                                                      const user_id& user, timestamp_ms since,
                                                      size_t limit) const;
   /// Calls `visit` for every stored email of `tenant` (every tenant when empty) in key order;
-  /// stops early when it returns false. One read transaction for the whole scan.
+  /// stops early when it returns false. One read transaction for the whole scan; `visit` must
+  /// not call back into the store.
   status scan_emails(const tenant_id& tenant, const std::function<bool(const email&)>& visit) const;
   status scan_events(const tenant_id& tenant, const std::function<bool(const event&)>& visit) const;
 

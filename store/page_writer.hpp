@@ -1,0 +1,83 @@
+// Ownership: owned by lmdb_store and used only under its write lock (one writer thread).
+// Applies delta pages inside one LMDB write transaction: upserts with dedupe, removals,
+// generation sweeps, the time index, the folder's link and the page's sync-log line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <lmdb.h>
+
+#include "messages/pages.hpp"
+#include "messages/status.hpp"
+#include "store/store_schema.hpp"
+
+namespace m365 {
+
+/// Checks a page before anything is written: valid tenant and user ids, a folder, non-empty
+/// Graph ids that fit a key, items that belong to the page's tenant and user.
+status validate_page(const email_page& page);
+status validate_page(const event_page& page);
+
+/// The deterministic sync-log key digest of a page (content-derived, never the clock).
+uint64_t page_digest(const email_page& page);
+uint64_t page_digest(const event_page& page);
+
+/// Writes pages into a caller-owned write transaction. Keeps scratch buffers between pages so
+/// the hot path does not allocate per item.
+///
+/// Dedupe model (per user, key internetMessageId / iCalUId of single events and series
+/// masters): the first source that delivers an item owns the record (stored under its own
+/// tenant|user|graph_id); later sources become aliases listed in the dedupe entry and are
+/// counted as duplicates. Removing the owner's source promotes the next source (the record
+/// moves to that source's key and tenant); removing the last source removes the record.
+/// A removal or sweep only touches a source whose stored folder is the page's folder, so a
+/// message moved between folders is not lost when the old folder reports it removed.
+class page_writer {
+public:
+  explicit page_writer(const store_dbis& dbis) noexcept : dbis_(dbis) {}
+
+  /// Applies one (validated) page; adds its counts to `ack`. A non-ok status leaves the
+  /// transaction in an unknown state: the caller aborts it.
+  status apply(MDB_txn* txn, const email_page& page, commit_ack& ack);
+  status apply(MDB_txn* txn, const event_page& page, commit_ack& ack);
+
+private:
+  template <class Page> status apply_page(MDB_txn* txn, const Page& page, commit_ack& ack);
+  template <class Item> status upsert(const delta_link& link, const Item& item, commit_ack& ack);
+  template <class Item>
+  status remove_source(std::string_view tenant, std::string_view user, std::string_view graph_id,
+                       std::string_view folder, bool& removed);
+  template <class Item>
+  status sweep(const delta_link& link, uint64_t& swept);
+  template <class Item>
+  status insert_new(const delta_link& link, const Item& item, std::string_view dedupe_id,
+                    commit_ack& ack);
+  template <class Item>
+  status write_record(std::string_view key, const delta_link& link, const Item& item,
+                      std::string_view dedupe_id);
+  status put_time_keys(uint8_t kind, std::string_view tenant, std::string_view user,
+                       int64_t time, std::string_view graph_id);
+  status del_time_keys(uint8_t kind, std::string_view tenant, std::string_view user,
+                       int64_t time, std::string_view graph_id);
+  template <class Page> status put_link_and_log(const Page& page);
+
+  // -- raw operations: every LMDB code goes through here ----------------------------------------
+  /// MDB_SUCCESS or MDB_NOTFOUND leave status ok; `found` says which.
+  status get(MDB_dbi dbi, std::string_view key, std::string_view& value, bool& found,
+             const char* what);
+  status put(MDB_dbi dbi, std::string_view key, std::string_view value, const char* what);
+  /// Deleting a missing key is fine.
+  status del(MDB_dbi dbi, std::string_view key, const char* what);
+
+  const store_dbis& dbis_;
+  MDB_txn* txn_ = nullptr;
+  std::string key_;
+  std::string value_;
+  std::string dedupe_key_;
+  std::string alias_key_;
+  std::string time_key_;
+};
+
+} // namespace m365
