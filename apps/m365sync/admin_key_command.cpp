@@ -11,11 +11,11 @@
 namespace m365::cli {
 
 void register_admin_key_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand(
-    "admin-key",
-    "Create the org admin API key: writes its SHA-256 to the config's admin_key_file (mode "
-    "0600) and prints the key itself once on stdout. Store it in a password manager; it "
-    "cannot be shown again.");
+  auto* cmd = app.add_subcommand("admin-key", "Create the admin API key (shown once)");
+  cmd->footer("Writes the SHA-256 of a new random key to the config's admin_key_file (mode "
+              "0600) and prints the key itself once on stdout. Keep it in a password manager; "
+              "it cannot be shown again.\nExit codes: 0 created, 1 failure (e.g. a key exists "
+              "and --replace was not given), 2 invalid config.");
   struct options {
     std::string config;
     bool replace = false;

@@ -58,25 +58,24 @@ int run_backup(const std::string& data_dir, const std::string& target) {
 } // namespace
 
 void register_backup_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand(
-    "backup",
-    "Write a compacted copy of the store (<data-dir>/store) into a new directory. Safe while "
-    "the server runs: it reads one consistent snapshot. Restore by pointing a server's "
-    "data_dir at a directory whose 'store' subdirectory holds the copy. The master key is not "
-    "copied: back it up separately.");
+  auto* cmd = app.add_subcommand("backup", "Copy the store into a new directory (online)");
   struct options {
     std::string data_dir;
     std::string target;
   };
   auto opts = std::make_shared<options>();
-  cmd->add_option("-d,--data-dir", opts->data_dir, "The server's data_dir (holds store/). Required")
+  cmd->add_option("-d,--data-dir", opts->data_dir, "The server's data_dir (holds store/)")
     ->required()
     ->type_name("DIR");
   cmd->add_option("-t,--to", opts->target,
-                  "Target directory; created when missing, must be empty otherwise. Required")
+                  "Target directory; created when missing, must be empty otherwise")
     ->required()
     ->type_name("DIR");
-  cmd->footer("Exit codes: 0 written, 1 store or I/O failure, 2 bad arguments.");
+  cmd->footer("Writes a compacted copy of <data-dir>/store (data.mdb) into the target. Safe "
+              "while the server runs: it copies one consistent snapshot. To restore, put the "
+              "copy in the 'store' directory of a server's data_dir. The master key is not "
+              "copied: back it up separately, and keep the two apart.\n"
+              "Exit codes: 0 written, 1 store or I/O failure, 2 bad arguments.");
   cmd->callback([&exit_code, opts] { exit_code = run_backup(opts->data_dir, opts->target); });
 }
 

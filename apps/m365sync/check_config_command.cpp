@@ -7,16 +7,14 @@
 namespace m365::cli {
 
 void register_check_config_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand(
-    "check-config",
-    "Validate a config file and print a summary of its tenants, users and rules, or every "
-    "problem found (each with its JSON path). Reads the credential files it names; writes "
-    "nothing.");
+  auto* cmd = app.add_subcommand("check-config", "Validate a config file and summarize it");
   auto path = std::make_shared<std::string>();
   cmd->add_option("-c,--config", *path, "Config file (JSON with comments)")
     ->required()
     ->type_name("FILE");
-  cmd->footer("Exit codes: 0 valid, 2 invalid.");
+  cmd->footer("Prints a summary of the tenants, users and rules, or every problem found, each "
+              "with its JSON path. Reads the credential files the config names (never prints "
+              "them); writes nothing.\nExit codes: 0 valid, 2 invalid.");
   cmd->callback([&exit_code, path] {
     auto cfg = load_config(*path, cli_load_options());
     if (!cfg) {

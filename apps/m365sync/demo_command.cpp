@@ -246,11 +246,7 @@ int run_demo(const demo_options& opts) {
 } // namespace
 
 void register_demo_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand(
-    "demo",
-    "Store self-check until the sync engine lands: commits generated mail pages of three "
-    "tenants (one user being migrated between two of them) through the persistence actor, "
-    "reads them back, re-applies them to prove idempotence, and prints a report.");
+  auto* cmd = app.add_subcommand("demo", "Run the store self-check (until the engine lands)");
   auto opts = std::make_shared<demo_options>();
   cmd->add_option("--data-dir", opts->data_dir,
                   "Keep the store in DIR/store. Default: a temporary directory, removed at the "
@@ -262,7 +258,10 @@ void register_demo_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--page-size", opts->emails_per_page, "Emails per page")
     ->capture_default_str()
     ->check(CLI::Range(1u, 1000u));
-  cmd->footer("Exit codes: 0 every check passed, 1 a check failed.");
+  cmd->footer("Commits generated mail pages of three tenants (one user being migrated between "
+              "two of them) through the persistence actor, reads them back, re-applies them to "
+              "prove idempotence, and prints a report.\n"
+              "Exit codes: 0 every check passed, 1 a check failed.");
   cmd->callback([&exit_code, opts] { exit_code = run_demo(*opts); });
 }
 

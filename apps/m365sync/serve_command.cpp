@@ -158,18 +158,18 @@ int run_serve(const std::string& config_path) {
 } // namespace
 
 void register_serve_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand(
-    "serve",
-    "Run the server: validate the config, open <data_dir>/store, apply the declared tenants, "
-    "users and rules (only what changed is written), and run until SIGINT or SIGTERM, which "
-    "commit everything pending before exiting. Logs go to stderr.");
+  auto* cmd = app.add_subcommand("serve", "Run the server until SIGINT or SIGTERM");
   auto path = std::make_shared<std::string>();
   cmd->add_option("-c,--config", *path,
-                  "Config file (JSON with comments; see 'check-config'). Required")
+                  "Config file (JSON with comments; validate it with 'check-config')")
     ->required()
     ->type_name("FILE");
-  cmd->footer("Exit codes: 0 clean shutdown, 1 start-up or shutdown failure, 2 invalid config "
-              "(every problem is printed).");
+  cmd->footer(
+    "Validates the config (every problem is printed, nothing is started), opens "
+    "<data_dir>/store, loads or creates the master key, applies the declared tenants, users "
+    "and rules (only what changed is written), starts the actors and logs 'ready'. SIGINT or "
+    "SIGTERM commits everything pending, then exits. Logs go to stderr.\n"
+    "Exit codes: 0 clean shutdown, 1 start-up or shutdown failure, 2 invalid config.");
   cmd->callback([&exit_code, path] { exit_code = run_serve(*path); });
 }
 

@@ -13,8 +13,7 @@
 namespace m365::cli {
 
 void register_version_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("version", "Print the version of m365sync and of the libraries "
-                                            "it was built with, then exit.");
+  auto* cmd = app.add_subcommand("version", "Print the versions of m365sync and its libraries");
   cmd->callback([&exit_code] {
     std::cout << "m365sync " << M365SYNC_VERSION << "\n"
               << "  CAF " << CAF_VERSION / 10000 << "." << CAF_VERSION / 100 % 100 << "."
