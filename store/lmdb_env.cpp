@@ -97,6 +97,8 @@ void cursor::close() noexcept {
 }
 
 int cursor::seek(std::string_view key, MDB_val& k, MDB_val& v) noexcept {
+  // LMDB refuses zero-length keys: an empty prefix means "from the first key".
+  if (key.empty()) return mdb_cursor_get(handle_, &k, &v, MDB_FIRST);
   k = to_val(key);
   return mdb_cursor_get(handle_, &k, &v, MDB_SET_RANGE);
 }

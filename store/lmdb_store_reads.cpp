@@ -141,7 +141,7 @@ status scan_activities(MDB_txn* txn, const store_dbis& dbis, const tenant_id& te
   if (int rc = c.open(txn, T::db(dbis)); rc != MDB_SUCCESS)
     return lmdb::to_status(rc, "open cursor");
   MDB_val k, v;
-  int rc = prefix.empty() ? mdb_cursor_get(c.get(), &k, &v, MDB_FIRST) : c.seek(prefix, k, v);
+  int rc = c.seek(prefix, k, v);
   Item item;
   record_header header;
   for (; rc == MDB_SUCCESS; rc = c.next(k, v)) {

@@ -1,0 +1,35 @@
+// Ownership: test-only helpers, one thread. A fresh temporary directory per test (removed on
+// destruction) and a raw dump of every named database of an environment.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace m365::test {
+
+/// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
+class temp_dir {
+public:
+  temp_dir();
+  ~temp_dir();
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+
+  const std::string& path() const noexcept { return path_; }
+  /// `path()/name`.
+  std::string sub(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+  std::string path_;
+};
+
+/// Every key and value of every named database: database name -> sorted (key, value) pairs.
+using env_dump = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
+
+/// Dumps the environment at `path` through a raw read-only LMDB environment. The store must
+/// not be open in this process (LMDB forbids opening one environment twice per process).
+env_dump dump_environment(const std::string& path);
+
+} // namespace m365::test
