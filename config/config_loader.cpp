@@ -11,6 +11,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "config/duplicate_keys.hpp"
 #include "config/endpoint_policy.hpp"
 #include "config/object_reader.hpp"
 #include "config/small_file.hpp"
@@ -78,6 +79,7 @@ std::optional<boost::json::value> parse_document(std::string_view text, problem_
                        + ec.message());
     return std::nullopt;
   }
+  find_duplicate_keys(text.substr(0, consumed), opts, problems);
   return parser.release();
 }
 

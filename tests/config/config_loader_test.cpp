@@ -352,3 +352,17 @@ TEST_CASE("data_dir is required and a missing file is reported", "[config][loade
   CHECK(missing.error().code() == status_code::not_found);
   CHECK(missing.error().message().find("/nonexistent/m365sync.jsonc") != std::string::npos);
 }
+
+TEST_CASE("a key given twice in one object is refused, with its path", "[config][loader]") {
+  auto text = R"({"data_dir": "/a", "tenants": [
+      {"id": "contoso", "directory_id": "d"},
+      {"id": "fabrikam", "directory_id": "d", "enabled": true,
+       "schedule": {"email_interval_s": 5, "email_interval_s": 6}, "enabled": false}],
+    "data_dir": "/b"})";
+  auto lines = problems_of(parse_config(text, "/", "f"));
+  CHECK(lines == std::vector<std::string>{
+                   "tenants[1].schedule.email_interval_s: duplicate key (only the last value "
+                   "would count)",
+                   "tenants[1].enabled: duplicate key (only the last value would count)",
+                   "data_dir: duplicate key (only the last value would count)"});
+}
