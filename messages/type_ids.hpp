@@ -38,6 +38,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(m365, caf::first_custom_type_id)
   CAF_ADD_ATOM(m365, m365, stats_atom, "stats")
   CAF_ADD_ATOM(m365, m365, sync_atom, "sync")
   CAF_ADD_ATOM(m365, m365, tick_atom, "tick")
+  CAF_ADD_ATOM(m365, m365, group_commit_atom, "grpcommit")  // persistence actor's own trigger
 CAF_END_TYPE_ID_BLOCK(m365)
 
 namespace caf { class actor_system_config; }

@@ -209,6 +209,10 @@ expected<std::vector<commit_ack>> lmdb_store::commit(const write_batch& batch) {
   return acks;
 }
 
+status lmdb_store::validate_page(const email_page& page) { return m365::validate_page(page); }
+
+status lmdb_store::validate_page(const event_page& page) { return m365::validate_page(page); }
+
 // -- maintenance ------------------------------------------------------------------------------
 
 status lmdb_store::backup_to(const std::string& directory) const {

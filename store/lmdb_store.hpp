@@ -141,6 +141,13 @@ public:
   /// swept in the same transaction. On success, one ack per page in batch order.
   expected<std::vector<commit_ack>> commit(const write_batch& batch);
 
+  /// The checks commit() applies to every page before writing (valid tenant and user ids, a
+  /// folder, non-empty Graph ids that fit a key, items of the page's own tenant and user).
+  /// Lets a group committer refuse one bad page without failing the pages it shares a batch
+  /// with. Pure: touches no store.
+  static status validate_page(const email_page& page);
+  static status validate_page(const event_page& page);
+
   // -- configuration records (writer thread) ----------------------------------------------------
 
   status put_tenant(const tenant_settings& tenant);

@@ -4,8 +4,6 @@
 
 #include <set>
 
-#include <lmdb.h>
-
 #include "store/key_codec.hpp"
 #include "store/lmdb_store.hpp"
 #include "tests/store/sample_data.hpp"
@@ -27,24 +25,6 @@ void commit_page(lmdb_store& store, const email_page& page) {
   write_batch batch;
   batch.add(page);
   REQUIRE(store.commit(batch).has_value());
-}
-
-/// Writes `value` under `key` of database `db` with raw LMDB (the store must be closed).
-void raw_put(const std::string& path, const char* db, const std::string& key,
-             const std::string& value) {
-  MDB_env* env = nullptr;
-  REQUIRE(mdb_env_create(&env) == 0);
-  mdb_env_set_maxdbs(env, 64);
-  REQUIRE(mdb_env_open(env, path.c_str(), MDB_NOTLS, 0600) == 0);
-  MDB_txn* txn = nullptr;
-  REQUIRE(mdb_txn_begin(env, nullptr, 0, &txn) == 0);
-  MDB_dbi dbi = 0;
-  REQUIRE(mdb_dbi_open(txn, db, 0, &dbi) == 0);
-  MDB_val k{key.size(), const_cast<char*>(key.data())};
-  MDB_val v{value.size(), const_cast<char*>(value.data())};
-  REQUIRE(mdb_put(txn, dbi, &k, &v, 0) == 0);
-  REQUIRE(mdb_txn_commit(txn) == 0);
-  mdb_env_close(env);
 }
 
 } // namespace
@@ -209,7 +189,7 @@ TEST_CASE("opening a store of another schema version fails naming both versions"
           "[store][open]") {
   test::temp_dir dir;
   open_store(dir.path()).reset();
-  raw_put(dir.path(), "meta", "schema_version", std::string("\0\0\0\x07", 4));
+  test::raw_put(dir.path(), "meta", "schema_version", std::string("\0\0\0\x07", 4));
   store_options options;
   options.path = dir.path();
   auto reopened = lmdb_store::open(options);
@@ -236,7 +216,7 @@ TEST_CASE("a corrupted stored record stops every later write with the same error
     commit_page(*store, page);
   }
   // A truncated record, as a torn or foreign write would leave it.
-  raw_put(dir.path(), "emails", keys::record_key("contoso", "u-1", page.items[1].graph_id),
+  test::raw_put(dir.path(), "emails", keys::record_key("contoso", "u-1", page.items[1].graph_id),
           std::string("\x01\x00\x00", 3));
   auto store = open_store(dir.path());
   CHECK(store->health());
@@ -274,7 +254,7 @@ TEST_CASE("a stored record of a newer version is refused, not misread", "[store]
     auto store = open_store(dir.path());
     commit_page(*store, page);
   }
-  raw_put(dir.path(), "links", keys::link_key("contoso", "u-1", "inbox"), std::string("\x09", 1));
+  test::raw_put(dir.path(), "links", keys::link_key("contoso", "u-1", "inbox"), std::string("\x09", 1));
   auto store = open_store(dir.path());
   auto link = store->get_link("contoso", "u-1", "inbox");
   CHECK(link.error().code() == status_code::version_mismatch);

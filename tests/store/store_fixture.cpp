@@ -66,4 +66,26 @@ env_dump dump_environment(const std::string& path) {
   return out;
 }
 
+void raw_put(const std::string& path, const std::string& db, const std::string& key,
+             const std::string& value) {
+  MDB_env* env = nullptr;
+  check(mdb_env_create(&env), "env create");
+  mdb_env_set_maxdbs(env, 64);
+  int rc = mdb_env_open(env, path.c_str(), MDB_NOTLS, 0600);
+  MDB_txn* txn = nullptr;
+  if (rc == MDB_SUCCESS) rc = mdb_txn_begin(env, nullptr, 0, &txn);
+  MDB_dbi dbi = 0;
+  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, db.c_str(), 0, &dbi);
+  MDB_val k{key.size(), const_cast<char*>(key.data())};
+  MDB_val v{value.size(), const_cast<char*>(value.data())};
+  if (rc == MDB_SUCCESS) rc = mdb_put(txn, dbi, &k, &v, 0);
+  if (rc == MDB_SUCCESS) {
+    rc = mdb_txn_commit(txn);
+  } else if (txn != nullptr) {
+    mdb_txn_abort(txn);
+  }
+  mdb_env_close(env);
+  check(rc, "raw put");
+}
+
 } // namespace m365::test

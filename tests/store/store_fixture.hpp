@@ -32,4 +32,9 @@ using env_dump = std::map<std::string, std::vector<std::pair<std::string, std::s
 /// not be open in this process (LMDB forbids opening one environment twice per process).
 env_dump dump_environment(const std::string& path);
 
+/// Writes `value` under `key` of the named database `db` with raw LMDB, as a foreign or torn
+/// write would (fault injection). The store must not be open in this process. Throws on error.
+void raw_put(const std::string& path, const std::string& db, const std::string& key,
+             const std::string& value);
+
 } // namespace m365::test
