@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <caf/meta/type_name.hpp>
@@ -46,8 +47,25 @@ private:
     for (const auto& x : xs) add(x);
   }
 
+  /// Nested records (participant, verdict, ...): through their own inspect(). The inspector
+  /// only reads, so dropping const is safe.
+  template <class T>
+  auto add(const T& x) -> decltype(inspect(std::declval<record_fingerprint&>(),
+                                           std::declval<T&>()),
+                                   void()) {
+    inspect(*this, const_cast<T&>(x));
+  }
+
   std::string bytes_;
 };
+
+/// The fingerprint of one record (all its inspected fields, nested ones included).
+template <class T>
+std::string fingerprint_of(const T& x) {
+  record_fingerprint f;
+  inspect(f, const_cast<T&>(x));
+  return f.bytes();
+}
 
 /// True when every inspected field of `a` and `b` is equal.
 template <class T>
