@@ -17,6 +17,9 @@ namespace m365 {
 struct tenant_declaration {
   tenant_settings settings;
   credential_material credential;
+  /// True when the config file itself holds the secret (`client_secret` rather than
+  /// `client_secret_file`): then the file must be protected like a secret.
+  bool inline_secret = false;
 };
 
 struct config {

@@ -184,7 +184,7 @@ bool read_credential_file(object_reader& reader, std::string_view key,
 }
 
 void read_credential(object_reader& tenant, const std::string& base_dir,
-                     credential_material& out) {
+                     credential_material& out, bool& inline_secret) {
   auto* object = tenant.read_object("credential");
   if (object == nullptr) return;
   object_reader reader{*object, tenant.path_of("credential"), tenant.problems()};
@@ -202,7 +202,7 @@ void read_credential(object_reader& tenant, const std::string& base_dir,
     problems.add(reader.path(), "give only one of client_secret, client_secret_file, or "
                                 "certificate_file with private_key_file");
   }
-  reader.read_string("client_secret", out.client_secret);
+  inline_secret = reader.read_string("client_secret", out.client_secret);
   if (read_credential_file(reader, "client_secret_file", base_dir, out.client_secret)) {
     // `echo secret > file` leaves a newline that is not part of the secret.
     while (!out.client_secret.empty() && std::isspace(static_cast<unsigned char>(
@@ -257,7 +257,7 @@ void read_tenant(object_reader& reader, const std::string& base_dir, tenant_decl
                                                                 "regular file");
     }
   }
-  read_credential(reader, base_dir, out.credential);
+  read_credential(reader, base_dir, out.credential, out.inline_secret);
   t.client_id = out.credential.client_id;
   t.credential = out.credential.kind();
   if (reader.read_string_list("internal_domains", t.internal_domains)) {

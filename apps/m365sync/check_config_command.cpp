@@ -23,6 +23,9 @@ void register_check_config_command(CLI::App& app, int& exit_code) {
       return;
     }
     print_config_summary(*cfg, std::cout);
+    if (auto warning = inline_secret_exposure(*cfg); !warning.empty()) {
+      std::cerr << "warning: " << warning << "\n";
+    }
     exit_code = exit_ok;
   });
 }

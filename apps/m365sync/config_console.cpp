@@ -3,10 +3,29 @@
 
 #include <map>
 
+#include <sys/stat.h>
+
 namespace m365::cli {
 
 config_load_options cli_load_options() {
   return config_load_options{};
+}
+
+std::string inline_secret_exposure(const config& cfg) {
+  std::string tenants;
+  for (const auto& t : cfg.tenants) {
+    if (!t.inline_secret) continue;
+    tenants += tenants.empty() ? "" : ", ";
+    tenants += t.settings.id;
+  }
+  struct stat st {};
+  if (tenants.empty() || cfg.source.empty() || ::stat(cfg.source.c_str(), &st) != 0
+      || (st.st_mode & 077) == 0) {
+    return {};
+  }
+  return "config file " + cfg.source + " holds the client secret of " + tenants
+         + " and group or others may read it; run 'chmod 600 " + cfg.source
+         + "' or move the secrets to client_secret_file";
 }
 
 void print_config_problems(const status& problems, std::ostream& out) {

@@ -4,13 +4,17 @@
 //   load + validate config (exit 2) -> logging -> <data_dir>/store -> master key ->
 //   apply the declared tenants/users/rules (idempotent) -> actor system + persistence actor ->
 //   "ready" -> wait for SIGINT/SIGTERM -> flush the persistence actor and wait for its reply ->
-//   stop the actors -> close the store -> exit 0.
+//   stop the actors -> close the store -> exit 0. Should the persistence actor stop on its own
+//   (a sticky store error), the server stops too and exits 1.
 // The flush before closing is what guarantees that no acknowledged write is lost.
 #include <chrono>
+#include <csignal>
+#include <thread>
 #include <filesystem>
 #include <iostream>
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
@@ -88,27 +92,51 @@ status apply_config(const config& cfg, lmdb_store& store, const secret_box& box,
   return status::ok();
 }
 
-/// Runs the actors until a shutdown signal, then flushes. Returns the exit code.
+/// Runs the actors until a shutdown signal (or the death of the store writer), then flushes.
+/// Returns the exit code.
+///
+///   main thread:   spawn writer, monitor it -> receive( signal number | down_msg ) -> flush ->
+///                  stop the writer -> (system destroyed: waits for every actor) -> close store
+///   signal thread: sigwait -> send the signal number to the main thread's scoped actor
 int run_actors(const config& cfg, std::shared_ptr<lmdb_store> store, shutdown_signal& signals,
                spdlog::logger& log) {
   bool flushed = false;
+  bool writer_died = false;
   {
     sync_actor_config actor_config{cfg.server.threads};
     caf::actor_system system{actor_config};
     auto persistence = spawn_persistence_actor(system, store, persistence_options{});
+    caf::scoped_actor self{system};
+    self->monitor(persistence);
+    auto main_actor = caf::actor{self};
+    std::thread signal_thread{[&signals, main_actor] {
+      caf::anon_send(main_actor, signals.wait());
+    }};
     log.info("ready: {} tenants, {} users, {} rules; store {}/store; pid {}", cfg.tenants.size(),
              cfg.users.size(), cfg.rules.size(), cfg.server.data_dir, ::getpid());
 
-    int signal_number = signals.wait();
-    log.info("{} received: shutting down", shutdown_signal::name(signal_number));
+    self->receive(
+      [&](int signal_number) {
+        log.info("{} received: shutting down", shutdown_signal::name(signal_number));
+      },
+      [&](caf::down_msg& down) {
+        // Nothing limps on without its single writer (e.g. after a sticky store error).
+        writer_died = true;
+        log.error("the persistence actor stopped: {}; shutting down", system.render(down.reason));
+        // Release the signal thread from sigwait: the signal is blocked everywhere, so it can
+        // only be taken there.
+        ::kill(::getpid(), SIGTERM);
+      });
+    signal_thread.join();
 
-    caf::scoped_actor self{system};
-    self->request(persistence, flush_timeout, flush_atom_v)
-      .receive([&](const commit_ack&) { flushed = true; },
-               [&](caf::error& err) {
-                 log.error("flush before shutdown failed: {}", system.render(err));
-               });
-    self->send_exit(persistence, caf::exit_reason::user_shutdown);
+    if (!writer_died) {
+      self->request(persistence, flush_timeout, flush_atom_v)
+        .receive([&](const commit_ack&) { flushed = true; },
+                 [&](caf::error& err) {
+                   log.error("flush before shutdown failed: {}", system.render(err));
+                 });
+      self->send_exit(persistence, caf::exit_reason::user_shutdown);
+    }
     // Leaving the scope destroys the actor system, which waits until every actor is done.
   }
   if (auto health = store->health(); !health) {
@@ -132,6 +160,7 @@ int run_serve(const std::string& config_path) {
   configure_logging(cfg->server.log);
   auto log = spdlog::default_logger();
   log->info("m365sync {} starting with config {}", M365SYNC_VERSION, cfg->source);
+  if (auto warning = inline_secret_exposure(*cfg); !warning.empty()) log->warn("{}", warning);
 
   auto store = open_store(cfg->server);
   if (!store) {

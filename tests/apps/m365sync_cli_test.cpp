@@ -150,6 +150,18 @@ TEST_CASE("check-config prints a summary of a good file and the problems of a ba
   CHECK(good.output.find("rules: 1 (org 1, tenant 0, user 0; 0 disabled)") != std::string::npos);
   CHECK(good.output.find(secret) == std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.file("data")));
+  // The file holds contoso's secret inline: readable by others, it earns a warning.
+  REQUIRE(::chmod(dir.file("m365sync.jsonc").c_str(), 0644) == 0);
+  auto exposed = run_to_end({binary, "check-config", "--config", dir.file("m365sync.jsonc")});
+  CHECK(exposed.exit_code == 0);
+  CHECK(exposed.output.find("warning: config file " + dir.file("m365sync.jsonc")
+                            + " holds the client secret of contoso and group or others may "
+                              "read it")
+        != std::string::npos);
+  REQUIRE(::chmod(dir.file("m365sync.jsonc").c_str(), 0600) == 0);
+  auto protected_file = run_to_end({binary, "check-config", "--config",
+                                    dir.file("m365sync.jsonc")});
+  CHECK(protected_file.output.find("warning") == std::string::npos);
   auto bad = run_to_end({binary, "check-config", "--config", dir.write("bad.json", "{\"x\": 1")});
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("invalid JSON at line 1") != std::string::npos);
