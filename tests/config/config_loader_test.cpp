@@ -4,7 +4,10 @@
 
 #include <algorithm>
 
+#include <filesystem>
+
 #include "config/config_loader.hpp"
+#include "config/small_file.hpp"
 #include "tests/config/temp_directory.hpp"
 
 using namespace m365;
@@ -365,4 +368,20 @@ TEST_CASE("a key given twice in one object is refused, with its path", "[config]
                    "would count)",
                    "tenants[1].enabled: duplicate key (only the last value would count)",
                    "data_dir: duplicate key (only the last value would count)"});
+}
+
+TEST_CASE("the example config shipped in config/ loads", "[config][loader][example]") {
+  temp_directory dir;
+  auto example = read_small_file(M365_SOURCE_DIR "/config/m365sync.example.jsonc", 1 << 20);
+  REQUIRE(example.has_value());
+  std::filesystem::create_directories(dir.file("secrets"));
+  dir.write("secrets/contoso.secret", "example-secret\n");
+  auto cfg = parse_config(*example, dir.path(), "m365sync.example.jsonc");
+  INFO((cfg ? std::string{} : cfg.error().message()));
+  REQUIRE(cfg.has_value());
+  CHECK(cfg->tenants.size() == 1);
+  CHECK(cfg->tenants[0].credential.client_secret == "example-secret");
+  CHECK(cfg->users.size() == 1);
+  CHECK(cfg->rules.size() == 2);
+  CHECK(cfg->server.master_key_file == "/etc/m365sync/master.key");
 }
