@@ -190,10 +190,14 @@ void read_credential(object_reader& tenant, const std::string& base_dir,
   object_reader reader{*object, tenant.path_of("credential"), tenant.problems()};
   auto& problems = reader.problems();
   reader.read_string("client_id", out.client_id, presence::required);
-  bool has_secret = object->contains("client_secret");
-  bool has_secret_file = object->contains("client_secret_file");
-  bool has_certificate = object->contains("certificate_file");
-  bool has_key = object->contains("private_key_file");
+  auto given = [object](const char* key) {
+    auto* v = object->if_contains(key);
+    return v != nullptr && !v->is_null();
+  };
+  bool has_secret = given("client_secret");
+  bool has_secret_file = given("client_secret_file");
+  bool has_certificate = given("certificate_file");
+  bool has_key = given("private_key_file");
   int forms = int{has_secret} + int{has_secret_file} + int{has_certificate || has_key};
   if (forms == 0) {
     problems.add(reader.path(), "needs client_secret, client_secret_file, or certificate_file "

@@ -65,7 +65,7 @@ expected<master_key> read_existing(const std::string& path) {
     int hi = hex_value(hex[2 * i]);
     int lo = hex_value(hex[2 * i + 1]);
     valid = hi >= 0 && lo >= 0;
-    bytes[i] = static_cast<uint8_t>((hi << 4) | lo);
+    if (valid) bytes[i] = static_cast<uint8_t>((hi << 4) | lo);
   }
   OPENSSL_cleanse(hex.data(), hex.size());
   if (!valid) {

@@ -47,9 +47,14 @@ timestamp_ms now_ms() {
 expected<std::shared_ptr<lmdb_store>> open_store(const server_config& server) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::create_directories(server.data_dir, ec);
-  if (ec) {
-    return status::io_error("cannot create data_dir '" + server.data_dir + "': " + ec.message());
+  if (!fs::exists(server.data_dir, ec)) {
+    fs::create_directories(server.data_dir, ec);
+    if (ec) {
+      return status::io_error("cannot create data_dir '" + server.data_dir
+                              + "': " + ec.message());
+    }
+    // It holds the store and, by default, the master key: owner only.
+    fs::permissions(server.data_dir, fs::perms::owner_all, ec);
   }
   store_options options;
   options.path = (fs::path{server.data_dir} / "store").string();

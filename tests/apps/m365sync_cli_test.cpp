@@ -78,6 +78,8 @@ TEST_CASE("serve becomes ready, stops cleanly on SIGTERM and leaves a store that
   struct stat st {};
   REQUIRE(::stat(dir.file("data/master.key").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(::stat(dir.file("data").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
   auto store = reopen(dir.file("data/store"));
   CHECK(store->health().is_ok());
   auto tenant = store->get_tenant("contoso");

@@ -216,6 +216,15 @@ TEST_CASE("a secret's value never appears in an error", "[config][loader][secret
   CHECK(cfg.error().message().find("file-secret-value") == std::string::npos);
 }
 
+TEST_CASE("a credential needs exactly one form of secret; null counts as absent",
+          "[config][loader]") {
+  auto lines = problems_of(parse_config(document(R"({"id": "contoso", "directory_id": "d",
+        "credential": {"client_id": "c", "client_secret": null}})"), "/", "test"));
+  CHECK(lines == std::vector<std::string>{"tenants[0].credential: needs client_secret, "
+                                          "client_secret_file, or certificate_file with "
+                                          "private_key_file"});
+}
+
 TEST_CASE("credential files that cannot be read fail the load, naming the file",
           "[config][loader]") {
   temp_directory dir;
