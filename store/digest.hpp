@@ -5,7 +5,7 @@
 
 #include <array>
 #include <cstdint>
-#include <memory>
+#include <string>
 #include <string_view>
 
 namespace m365 {
@@ -13,22 +13,17 @@ namespace m365 {
 /// SHA-256 of `bytes`.
 std::array<uint8_t, 32> sha256(std::string_view bytes);
 
-/// Incremental SHA-256 whose `finish()` yields the first 8 bytes as a number. Every `add`
-/// is length-prefixed, so ("ab","c") and ("a","bc") differ.
+/// SHA-256 over a sequence of parts whose `finish()` yields the first 8 bytes as a number.
+/// Every `add` is length-prefixed, so ("ab","c") and ("a","bc") differ. Parts are gathered and
+/// hashed in one call at the end: many small updates cost more than the hashing itself.
 class digest64 {
 public:
-  digest64();
-  ~digest64();
-  digest64(const digest64&) = delete;
-  digest64& operator=(const digest64&) = delete;
-
   void add(std::string_view part);
   void add(uint64_t number);
-  uint64_t finish();
+  uint64_t finish() const;
 
 private:
-  struct state;
-  std::unique_ptr<state> state_;
+  std::string parts_;
 };
 
 } // namespace m365

@@ -117,15 +117,10 @@ void dedupe_key(std::string& out, std::string_view user, kind k, std::string_vie
   out.clear();
   append_component(out, user);
   out.push_back(static_cast<char>(k));
-  if (dedupe_id.size() <= max_inline_dedupe_id) {
-    out.push_back('\0');
-    out.append(dedupe_id.data(), dedupe_id.size());
-  } else {
-    // Tagged so a hashed id can never equal an inline one.
-    out.push_back('\xff');
-    auto digest = sha256(dedupe_id);
-    out.append(reinterpret_cast<const char*>(digest.data()), digest.size());
-  }
+  // A 128-bit digest keeps every dedupe key short (ids can be ~1000 bytes) and the index
+  // dense; a collision within one user's mail would need ~2^64 messages.
+  auto digest = sha256(dedupe_id);
+  out.append(reinterpret_cast<const char*>(digest.data()), dedupe_digest_size);
 }
 
 void alias_key(std::string& out, std::string_view tenant, std::string_view user, kind k,

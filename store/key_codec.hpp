@@ -24,8 +24,8 @@ constexpr size_t max_component_size = 255;
 /// Longest Graph id accepted: the widest key that ends in one (the tenant-wide time index of a
 /// 63-byte tenant and a 128-byte user) must stay within max_key_size.
 constexpr size_t max_graph_id_size = 300;
-/// Dedupe ids (internetMessageId, iCalUId) longer than this are replaced by their SHA-256.
-constexpr size_t max_inline_dedupe_id = 200;
+/// Bytes of SHA-256 that stand for a dedupe id (internetMessageId, iCalUId) in dedupe keys.
+constexpr size_t dedupe_digest_size = 16;
 
 /// Which activity a key refers to.
 enum class kind : uint8_t { email = 1, event = 2 };
@@ -69,9 +69,8 @@ std::string time_prefix(std::string_view tenant, std::string_view user, kind k);
 bool parse_time_key(std::string_view key, size_t prefix_size, bool tenant_wide, int64_t& time,
                     std::string_view& user, std::string_view& graph_id) noexcept;
 
-/// dedupe: `user|kind|id` (id inline, or 0xff + SHA-256 when long). Users belong to one
-/// tenant at a time but a migrating user receives the same message through two tenants, so the
-/// dedupe scope is the user.
+/// dedupe: `user|kind|sha256(id)[0..16)`. Users belong to one tenant at a time but a migrating
+/// user receives the same message through two tenants, so the dedupe scope is the user.
 void dedupe_key(std::string& out, std::string_view user, kind k, std::string_view dedupe_id);
 
 /// aliases (sources that were deduplicated into another record): `tenant|user|kind|graph_id`.

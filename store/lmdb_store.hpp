@@ -14,7 +14,7 @@
 //   events       tenant|user|graph_id -> event record
 //   by_time      tenant|user|kind|be64(time)|graph_id -> ""   (reads of one user by time)
 //                tenant|""|kind|be64(time)|user|graph_id -> "" (reads of a whole tenant)
-//   dedupe       user|kind|internetMessageId-or-iCalUId -> owner key + every source key
+//   dedupe       user|kind|sha256(internetMessageId or iCalUId)[0..16) -> owner + every source
 //   aliases      tenant|user|kind|graph_id -> a source folded into another record by dedupe
 //   links        tenant|user|folder -> delta_link
 //   sync_log     tenant|be64(at)|user|folder|hash -> sync_log_line   (deterministic key)

@@ -158,6 +158,15 @@ status page_writer::put(MDB_dbi dbi, std::string_view key, std::string_view valu
   return lmdb::to_status(mdb_put(txn_, dbi, &k, &v, 0), what);
 }
 
+int page_writer::put_if_absent(MDB_dbi dbi, std::string_view key, std::string_view value,
+                               std::string_view& existing) {
+  MDB_val k = lmdb::to_val(key);
+  MDB_val v = lmdb::to_val(value);
+  int rc = mdb_put(txn_, dbi, &k, &v, MDB_NOOVERWRITE);
+  if (rc == MDB_KEYEXIST) existing = lmdb::to_view(v);
+  return rc;
+}
+
 status page_writer::del(MDB_dbi dbi, std::string_view key, const char* what) {
   MDB_val k = lmdb::to_val(key);
   int rc = mdb_del(txn_, dbi, &k, nullptr);
@@ -230,42 +239,16 @@ status page_writer::upsert(const delta_link& link, const Item& item, commit_ack&
     return upsert(link, owned, ack);
   }
   auto dedupe_id = T::dedupe_id(item);
-  keys::record_key(key_, link.tenant, link.user, item.graph_id);
   std::string_view stored;
   bool found = false;
-  if (auto s = get(T::db(dbis_), key_, stored, found, "get record"); !s) return s;
-  if (found) {
-    record_header old;
-    if (auto s = decode_header(stored, T::name, old); !s) return s;
-    if (old.dedupe_id != dedupe_id) {
-      // The dedupe id changed (rare): leave the old dedupe group, then join the new one.
-      bool removed = false;
-      if (auto s = remove_source<Item>(link.tenant, link.user, item.graph_id, {}, removed); !s)
-        return s;
-      return insert_new(link, item, dedupe_id, ack);
-    }
-    auto time = T::time(item);
-    auto old_time = old.time;
-    if (auto s = write_record(key_, link, item, dedupe_id); !s) return s;
-    if (old_time != time) {
-      if (auto s = del_time_keys(static_cast<uint8_t>(T::kind), link.tenant, link.user, old_time,
-                                 item.graph_id);
-          !s)
-        return s;
-      if (auto s = put_time_keys(static_cast<uint8_t>(T::kind), link.tenant, link.user, time,
-                                 item.graph_id);
-          !s)
-        return s;
-    }
-    ++ack.upserted;
-    return status::ok();
-  }
+  // 1. A source already folded into another record by dedupe: remember where it was seen.
   keys::alias_key(alias_key_, link.tenant, link.user, T::kind, item.graph_id);
   if (auto s = get(dbis_.aliases, alias_key_, stored, found, "get alias"); !s) return s;
   if (found) {
     alias_entry alias;
     if (auto s = decode_record(stored, alias); !s) return s;
     if (alias.dedupe_id != dedupe_id) {
+      // The dedupe id changed (rare): leave the old dedupe group, then join the new one.
       bool removed = false;
       if (auto s = remove_source<Item>(link.tenant, link.user, item.graph_id, {}, removed); !s)
         return s;
@@ -281,7 +264,83 @@ status page_writer::upsert(const delta_link& link, const Item& item, commit_ack&
     ++ack.duplicates;
     return status::ok();
   }
-  return insert_new(link, item, dedupe_id, ack);
+  // 2. Insert the record unless it exists: one B-tree walk for the common case of a new item
+  //    (MDB_NOOVERWRITE hands back the stored value when the key is taken).
+  keys::record_key(key_, link.tenant, link.user, item.graph_id);
+  record_header header;
+  header.generation = link.generation;
+  header.folder = link.folder;
+  header.time = T::time(item);
+  header.dedupe_id.assign(dedupe_id.data(), dedupe_id.size());
+  record_.clear();
+  encode_record(header, item, record_);
+  int rc = put_if_absent(T::db(dbis_), key_, record_, stored);
+  if (rc == MDB_KEYEXIST) {
+    record_header old;
+    if (auto s = decode_header(stored, T::name, old); !s) return s;
+    if (old.dedupe_id != dedupe_id) {
+      bool removed = false;
+      if (auto s = remove_source<Item>(link.tenant, link.user, item.graph_id, {}, removed); !s)
+        return s;
+      return insert_new(link, item, dedupe_id, ack);
+    }
+    auto old_time = old.time;
+    if (auto s = put(T::db(dbis_), key_, record_, "put record"); !s) return s;
+    if (old_time != header.time) {
+      if (auto s = del_time_keys(static_cast<uint8_t>(T::kind), link.tenant, link.user, old_time,
+                                 item.graph_id);
+          !s)
+        return s;
+      if (auto s = put_time_keys(static_cast<uint8_t>(T::kind), link.tenant, link.user,
+                                 header.time, item.graph_id);
+          !s)
+        return s;
+    }
+    ++ack.upserted;
+    return status::ok();
+  }
+  if (rc != MDB_SUCCESS) return lmdb::to_status(rc, "put record");
+  // 3. A new record: open its dedupe group, or fold it into the group's existing record.
+  if (!dedupe_id.empty()) {
+    keys::dedupe_key(dedupe_key_, link.user, T::kind, dedupe_id);
+    dedupe_entry entry;
+    entry.owner = key_;
+    entry.sources.push_back(key_);
+    value_.clear();
+    encode_record(entry, value_);
+    rc = put_if_absent(dbis_.dedupe, dedupe_key_, value_, stored);
+    if (rc == MDB_KEYEXIST) {
+      if (auto s = decode_record(stored, entry); !s) return s;
+      if (auto s = del(T::db(dbis_), key_, "delete record"); !s) return s;
+      return add_alias(link, item, dedupe_id, entry, ack);
+    }
+    if (rc != MDB_SUCCESS) return lmdb::to_status(rc, "put dedupe");
+  }
+  if (auto s = put_time_keys(static_cast<uint8_t>(T::kind), link.tenant, link.user, header.time,
+                             item.graph_id);
+      !s)
+    return s;
+  ++ack.upserted;
+  return status::ok();
+}
+
+template <class Item>
+status page_writer::add_alias(const delta_link& link, const Item& item, std::string_view dedupe_id,
+                              dedupe_entry& entry, commit_ack& ack) {
+  using T = activity_traits<Item>;
+  // Another source already delivered this item to this user: remember the source only.
+  insert_sorted(entry.sources, key_);
+  value_.clear();
+  encode_record(entry, value_);
+  if (auto s = put(dbis_.dedupe, dedupe_key_, value_, "put dedupe"); !s) return s;
+  alias_entry alias{std::string(dedupe_id), link.generation, link.folder, item.mailbox,
+                    item.change_key};
+  value_.clear();
+  encode_record(alias, value_);
+  keys::alias_key(alias_key_, link.tenant, link.user, T::kind, item.graph_id);
+  if (auto s = put(dbis_.aliases, alias_key_, value_, "put alias"); !s) return s;
+  ++ack.duplicates;
+  return status::ok();
 }
 
 template <class Item>
@@ -297,20 +356,8 @@ status page_writer::insert_new(const delta_link& link, const Item& item,
     if (auto s = get(dbis_.dedupe, dedupe_key_, stored, found, "get dedupe"); !s) return s;
     dedupe_entry entry;
     if (found) {
-      // Another source already delivered this item to this user: remember the source only.
       if (auto s = decode_record(stored, entry); !s) return s;
-      insert_sorted(entry.sources, key);
-      value_.clear();
-      encode_record(entry, value_);
-      if (auto s = put(dbis_.dedupe, dedupe_key_, value_, "put dedupe"); !s) return s;
-      alias_entry alias{std::string(dedupe_id), link.generation, link.folder, item.mailbox,
-                        item.change_key};
-      value_.clear();
-      encode_record(alias, value_);
-      keys::alias_key(alias_key_, link.tenant, link.user, T::kind, item.graph_id);
-      if (auto s = put(dbis_.aliases, alias_key_, value_, "put alias"); !s) return s;
-      ++ack.duplicates;
-      return status::ok();
+      return add_alias(link, item, dedupe_id, entry, ack);
     }
     entry.owner = key;
     entry.sources.push_back(key);

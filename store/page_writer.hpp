@@ -11,6 +11,7 @@
 
 #include "messages/pages.hpp"
 #include "messages/status.hpp"
+#include "store/record_codec.hpp"
 #include "store/store_schema.hpp"
 
 namespace m365 {
@@ -55,6 +56,9 @@ private:
   status insert_new(const delta_link& link, const Item& item, std::string_view dedupe_id,
                     commit_ack& ack);
   template <class Item>
+  status add_alias(const delta_link& link, const Item& item, std::string_view dedupe_id,
+                   dedupe_entry& entry, commit_ack& ack);
+  template <class Item>
   status write_record(std::string_view key, const delta_link& link, const Item& item,
                       std::string_view dedupe_id);
   status put_time_keys(uint8_t kind, std::string_view tenant, std::string_view user,
@@ -68,6 +72,10 @@ private:
   status get(MDB_dbi dbi, std::string_view key, std::string_view& value, bool& found,
              const char* what);
   status put(MDB_dbi dbi, std::string_view key, std::string_view value, const char* what);
+  /// MDB_NOOVERWRITE put: MDB_SUCCESS, or MDB_KEYEXIST with the stored value in `existing`
+  /// (valid until the next write), or another LMDB code.
+  int put_if_absent(MDB_dbi dbi, std::string_view key, std::string_view value,
+                    std::string_view& existing);
   /// Deleting a missing key is fine.
   status del(MDB_dbi dbi, std::string_view key, const char* what);
 
@@ -75,6 +83,7 @@ private:
   MDB_txn* txn_ = nullptr;
   std::string key_;
   std::string value_;
+  std::string record_;
   std::string dedupe_key_;
   std::string alias_key_;
   std::string time_key_;

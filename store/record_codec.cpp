@@ -443,16 +443,24 @@ status decode_record(std::string_view bytes, sync_log_line& x) {
 }
 
 void encode_record(const dedupe_entry& x, std::string& out) {
+  // The owner is one of the sources: stored as its index, not a second copy of its key.
   byte_writer w{out};
   w.u8(record_version::dedupe);
-  w.str(x.owner);
+  size_t owner = 0;
+  while (owner < x.sources.size() && x.sources[owner] != x.owner) ++owner;
+  w.varint(owner);
   put(w, x.sources);
 }
 
 status decode_record(std::string_view bytes, dedupe_entry& x) {
   return decode_with(bytes, "dedupe", record_version::dedupe, [&](byte_reader& r) {
-    r.str(x.owner);
+    auto owner = r.varint();
     get(r, x.sources);
+    if (owner >= x.sources.size()) {
+      r.fail();
+      return;
+    }
+    x.owner = x.sources[owner];
   });
 }
 

@@ -29,7 +29,8 @@ struct record_header {
 };
 
 /// One dedupe index entry: the key of the record that holds the item and every source
-/// (record key tenant|user|graph_id) that delivered it, owner included, sorted.
+/// (record key tenant|user|graph_id) that delivered it, owner included, sorted. The owner
+/// must be one of the sources (it is encoded as an index into them).
 struct dedupe_entry {
   std::string owner;
   std::vector<std::string> sources;

@@ -31,27 +31,44 @@ namespace {
 struct child {
   pid_t pid = -1;
   int out = -1;
+  int in = -1;
   std::string pending;  ///< bytes of an incomplete line
 };
 
-child spawn_writer(const std::string& store_dir, uint64_t seed) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
+/// Starts store_crash_writer with `mode` (a seed, or "hold-reader"); its stdin is a pipe that
+/// stays open (and empty) until the child dies.
+child spawn_writer(const std::string& store_dir, const std::string& mode) {
+  int out[2];
+  int in[2];
+  REQUIRE(::pipe(out) == 0);
+  REQUIRE(::pipe(in) == 0);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  posix_spawn_file_actions_addclose(&actions, fds[1]);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
+  for (int fd : {out[0], out[1], in[0], in[1]}) posix_spawn_file_actions_addclose(&actions, fd);
   std::string program = STORE_CRASH_WRITER;
-  std::string seed_text = std::to_string(seed);
-  char* argv[] = {program.data(), const_cast<char*>(store_dir.c_str()), seed_text.data(), nullptr};
+  std::string arg = mode;
+  char* argv[] = {program.data(), const_cast<char*>(store_dir.c_str()), arg.data(), nullptr};
   child c;
   int rc = posix_spawn(&c.pid, program.c_str(), &actions, nullptr, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
+  ::close(out[1]);
+  ::close(in[0]);
   REQUIRE(rc == 0);
-  c.out = fds[0];
+  c.out = out[0];
+  c.in = in[1];
   return c;
+}
+
+/// Kills `c` with SIGKILL, closes its pipes and reaps it; true when SIGKILL is what ended it.
+bool kill_and_reap(child& c) {
+  ::kill(c.pid, SIGKILL);
+  ::close(c.out);
+  ::close(c.in);
+  int wstatus = 0;
+  if (::waitpid(c.pid, &wstatus, 0) != c.pid) return false;
+  return WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL;
 }
 
 /// Reads acknowledgement lines into `acked` until `want` more arrived or EOF; returns how many.
@@ -179,7 +196,7 @@ TEST_CASE("every acknowledged page survives SIGKILL at random points", "[store][
   auto started = std::chrono::steady_clock::now();
   std::vector<uint64_t> stored;
   for (int run = 0; run < 100; ++run) {
-    auto c = spawn_writer(store_dir, seed + static_cast<uint64_t>(run));
+    auto c = spawn_writer(store_dir, std::to_string(seed + static_cast<uint64_t>(run)));
     // Kill point: after K acknowledged pages plus a random busy delay (0..6 ms), so kills land
     // during open, inside commits, between commits and while acks are written.
     size_t k = rng() % 12;
@@ -189,6 +206,7 @@ TEST_CASE("every acknowledged page survives SIGKILL at random points", "[store][
     REQUIRE(::kill(c.pid, SIGKILL) == 0);
     read_acks(c, 0, acked, total_acks);  // drain acks written before death
     ::close(c.out);
+    ::close(c.in);
     int wstatus = 0;
     REQUIRE(::waitpid(c.pid, &wstatus, 0) == c.pid);
     // The child must have died by our signal, never by an error of its own.
@@ -207,4 +225,35 @@ TEST_CASE("every acknowledged page survives SIGKILL at random points", "[store][
   CHECK(kills >= 50);
   CHECK(total_acks > 100);
   CHECK(seconds < 60);
+}
+
+TEST_CASE("a reader slot left by a killed process is cleared by check_readers",
+          "[store][crash][readers]") {
+  test::temp_dir dir;
+  const auto store_dir = dir.sub("store");
+  store_options options;
+  options.path = store_dir;
+  auto store = std::move(lmdb_store::open(options)).value();
+  {
+    auto page = crash::make_page(0, 0);
+    write_batch batch;
+    batch.add(page);
+    REQUIRE(store->commit(batch).has_value());
+  }
+  auto c = spawn_writer(store_dir, "hold-reader");
+  std::string line;
+  char byte;
+  while (line != "reading\n" && ::read(c.out, &byte, 1) == 1) line += byte;
+  REQUIRE(line == "reading\n");  // the child sits inside a read transaction now
+  REQUIRE(kill_and_reap(c));
+  auto cleared = store->check_readers();
+  REQUIRE(cleared.has_value());
+  CHECK(cleared.value() == 1);
+  CHECK(store->stats().stale_readers_cleared == 1);
+  CHECK(store->check_readers().value() == 0);
+  // The store goes on as before.
+  auto page = crash::make_page(0, 1);
+  write_batch batch;
+  batch.add(page);
+  CHECK(store->commit(batch).has_value());
 }

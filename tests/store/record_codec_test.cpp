@@ -123,12 +123,15 @@ TEST_CASE("configuration and sync-state records round-trip", "[store][records]")
   CHECK(line2.level == log_level::warn);
   CHECK(line2.message == "throttled");
 
-  dedupe_entry d{"k1", {"k1", "k2"}};
+  dedupe_entry d{"k2", {"k1", "k2"}};
   bytes.clear();
   encode_record(d, bytes);
   dedupe_entry d2;
   REQUIRE(decode_record(bytes, d2));
   CHECK(d2.sources == d.sources);
+  CHECK(d2.owner == "k2");
+  bytes[1] = 5;  // owner index out of range
+  CHECK(decode_record(bytes, d2).code() == status_code::corrupted);
 }
 
 TEST_CASE("a record of a newer version is a version mismatch naming both versions",

@@ -3,6 +3,9 @@
 // each commit returns it writes one line per page, "<stream> <page>\n", with write(2) straight
 // to stdout (no buffering), so every line the parent reads is an acknowledged page.
 // The parent (crash_test) SIGKILLs it at random points.
+//
+// store_crash_writer <store dir> hold-reader: opens the store, starts a scan (a read
+// transaction), prints "reading\n" and blocks inside it until killed: a stale reader slot.
 #include <unistd.h>
 
 #include <cstdio>
@@ -43,6 +46,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto& store = *opened.value();
+  if (std::string(argv[2]) == "hold-reader") {
+    auto s = store.scan_emails({}, [](const email&) {
+      write_all("reading\n");
+      char byte;
+      while (::read(STDIN_FILENO, &byte, 1) != 0) {
+      }
+      return false;
+    });
+    return s ? 0 : 2;
+  }
   std::vector<uint64_t> next(crash::stream_count, 0);
   for (size_t i = 0; i < crash::stream_count; ++i) {
     auto s = crash::stream_at(i);
