@@ -239,3 +239,19 @@ TEST_CASE("demo runs the store self-check and exits 0", "[apps][demo]") {
   CHECK(result.output.find("self-check passed") != std::string::npos);
   CHECK(result.output.find("FAIL") == std::string::npos);
 }
+
+TEST_CASE("backup works while the server runs", "[apps][backup][serve]") {
+  temp_directory dir;
+  child_process serve{{binary, "serve", "--config", write_config(dir)}};
+  bool ready = serve.wait_for_output(" ready: ", 60s);
+  INFO(serve.output());
+  REQUIRE(ready);
+  auto result = run_to_end({binary, "backup", "--data-dir", dir.file("data"), "--to",
+                            dir.file("online-backup")});
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  serve.send_signal(SIGTERM);
+  CHECK(serve.wait_for_exit(60s) == 0);
+  auto copy = reopen(dir.file("online-backup"));
+  CHECK(copy->get_user("u-1001").has_value());
+}
