@@ -130,3 +130,28 @@ TEST_CASE("a credential sealed under another master key is replaced by the decla
   CHECK(report->tenants_written == 0);
   CHECK(other.open("contoso", *f.store->get_sealed_credential("contoso")).has_value());
 }
+
+TEST_CASE("moving a user to another tenant in the file reassigns it, keeping an API-started move",
+          "[config][apply][store]") {
+  fixture f;
+  f.apply(parse(deployment("300", "s", "10")));
+  // A phased move started through the API is recorded in moving_from; the file does not know it.
+  auto stored = f.store->get_user("u-1001");
+  REQUIRE(stored.has_value());
+  auto moving = *stored;
+  moving.moving_from = "legacy";
+  REQUIRE(f.store->put_user(moving));
+  CHECK(f.apply(parse(deployment("300", "s", "10"))).changes() == 0);
+
+  auto text = deployment("300", "s", "10");
+  auto at = text.find(R"("tenant": "contoso", "mailbox": "adele@contoso.com")");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 51, R"("tenant": "fabrikam", "mailbox": "adele@fabrikam.com")");
+  auto report = f.apply(parse(text));
+  CHECK(report.lines == std::vector<std::string>{"user u-1001: reassigned"});
+  auto user = f.store->get_user("u-1001");
+  REQUIRE(user.has_value());
+  CHECK(user->tenant == "fabrikam");
+  CHECK(user->mailbox == "adele@fabrikam.com");
+  CHECK(user->version == stored->version + 1);
+}
