@@ -65,6 +65,8 @@ public:
 
   ~adapter_port() override { client_->stop(); }
 
+  void stop() override { client_->stop(); }
+
   void request_token(token_callback done) override {
     auto tenant = tenant_.id;
     identity_.fetch(transport_, [tenant, done = std::move(done)](token_outcome outcome) {

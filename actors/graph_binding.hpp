@@ -44,10 +44,12 @@ public:
   bool wait_released(std::chrono::milliseconds timeout);
 
 private:
-  boost::asio::io_context io_;
+  // Declared before io_: a lease released while io_ is destroyed (a pending handler holding a
+  // port) still finds them alive.
   std::mutex leases_mutex_;
   std::condition_variable leases_released_;
   size_t leases_ = 0;
+  boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::vector<std::thread> threads_;
 };

@@ -37,6 +37,11 @@ public:
 
   virtual ~graph_port() = default;
 
+  /// Fails every queued request of the tenant and refuses new ones (in-flight exchanges end on
+  /// their own). Called when the tenant stops: nothing of a disabled tenant is requested any
+  /// more, even what was waiting for a Retry-After. Idempotent.
+  virtual void stop() {}
+
   /// Client-credentials grant against the tenant's authority.
   virtual void request_token(token_callback done) = 0;
   /// One page of messages/delta. The token goes only to the tenant's Graph host.

@@ -1,6 +1,7 @@
 #include "actors/org_supervisor.hpp"
 
 #include <map>
+#include <set>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -31,6 +32,8 @@ struct org_state {
   engine_config cfg;
   std::map<tenant_id, tenant_entry> tenants;
   std::map<user_id, user_assignment> users;
+  /// Supervisors stopped on purpose whose exit message may still be queued.
+  std::set<caf::actor_addr> retired;
   static inline const char* name = "org_supervisor";
 };
 
@@ -67,6 +70,7 @@ void start_tenant(self_ptr self, tenant_entry& entry) {
 
 void stop_tenant(self_ptr self, tenant_entry& entry, const char* new_state) {
   if (entry.supervisor) {
+    self->state.retired.insert(entry.supervisor.address());
     self->unlink_from(entry.supervisor);
     self->send_exit(entry.supervisor, caf::exit_reason::user_shutdown);
     entry.supervisor = tenant_actor{};
@@ -110,6 +114,8 @@ caf::typed_response_promise<tenant_status> status_of(self_ptr self, const tenant
 
 void on_exit(self_ptr self, caf::exit_msg& msg) {
   auto& st = self->state;
+  if (st.retired.erase(msg.source) > 0)
+    return;  // a supervisor we replaced or stopped on purpose
   for (auto& [id, entry] : st.tenants) {
     if (!entry.supervisor || msg.source != entry.supervisor.address())
       continue;

@@ -17,7 +17,7 @@ using stream_private = stream_actor::extend<
   caf::reacts_to<fetched_atom, uint32_t, email_page>,
   caf::reacts_to<fetched_atom, uint32_t, event_page>,
   caf::reacts_to<failed_atom, uint32_t, caf::error>,
-  caf::reacts_to<tick_atom>,
+  caf::reacts_to<round_atom, uint64_t>,
   caf::reacts_to<tick_atom, uint32_t>>;
 
 constexpr int64_t day_ms = 24 * 3600 * 1000;
@@ -45,7 +45,7 @@ struct stream_state {
   std::vector<caf::typed_response_promise<round_report>> next;     ///< wait for the next round
   mailbox_status totals;
   std::mt19937_64 rng{std::random_device{}()};
-  timestamp_ms next_round_due = 0;  ///< only the latest scheduled tick starts a round
+  uint64_t round_timer = 0;  ///< only the latest scheduled round timer starts a round
   static inline const char* name = "stream_actor";
 
   spdlog::logger& log() { return ctx.log ? *ctx.log : *spdlog::default_logger(); }
@@ -68,7 +68,7 @@ delta_link default_link(const stream_state& st, const std::string& folder) {
   return link;
 }
 
-void load_streams(self_ptr self) {
+caf::error load_streams(self_ptr self) {
   auto& st = self->state;
   std::vector<std::string> folders;
   if (st.kind == stream_kind::calendar)
@@ -80,14 +80,25 @@ void load_streams(self_ptr self) {
     s.folder = folder;
     delta_link link = default_link(st, folder);
     if (st.ctx.load_link) {
+      // The loader answers a fresh link for a new stream; an error means the store could not
+      // be read, and starting over from scratch would leave records of an old generation
+      // that no sweep removes: fail, and let the supervisor restart us with backoff.
       auto stored = st.ctx.load_link(st.ctx.tenant.id, st.ctx.user.user, folder);
-      if (stored)
-        link = std::move(*stored);
+      if (!stored)
+        return stored.error();
+      link = std::move(*stored);
     }
     s.cursor = delta_cursor{std::move(link)};
     s.retry = std::make_unique<backoff>(st.ctx.retry_base, std::chrono::minutes{2}, st.rng());
     st.streams.push_back(std::move(s));
   }
+  return caf::error{};
+}
+
+/// Arms the round timer; an earlier timer still pending becomes stale and is ignored.
+void arm_round_timer(self_ptr self, std::chrono::milliseconds delay) {
+  auto& st = self->state;
+  self->delayed_send(self, delay, round_atom_v, ++st.round_timer);
 }
 
 void schedule_next_round(self_ptr self) {
@@ -97,9 +108,17 @@ void schedule_next_round(self_ptr self) {
   auto interval = std::chrono::milliseconds{int64_t{std::max<uint32_t>(interval_s, 1)} * 1000};
   // +-10 % jitter so thousands of mailboxes do not fire together.
   std::uniform_int_distribution<int64_t> jitter{-interval.count() / 10, interval.count() / 10};
-  auto delay = interval + std::chrono::milliseconds{jitter(st.rng)};
-  st.next_round_due = now_ms() + delay.count();
-  self->delayed_send(self, delay, tick_atom_v);
+  arm_round_timer(self, interval + std::chrono::milliseconds{jitter(st.rng)});
+}
+
+/// Answers every sync request still waiting (the actor is about to stop).
+void fail_waiting(self_ptr self, const caf::error& reason) {
+  auto& st = self->state;
+  for (auto* list : {&st.current, &st.next}) {
+    for (auto& rp : *list)
+      rp.deliver(reason ? reason : caf::make_error(sync_errc::shutting_down));
+    list->clear();
+  }
 }
 
 void step(self_ptr self, uint32_t index);
@@ -142,7 +161,8 @@ void start_round(self_ptr self) {
       link.window_start = from;
       link.window_end = to;
       link.url.clear();
-      link.phase = sync_phase::initial;
+      if (link.phase != sync_phase::resync)  // an unfinished resync must still sweep
+        link.phase = sync_phase::initial;
       s.cursor = delta_cursor{std::move(link)};
     }
   }
@@ -246,6 +266,7 @@ void on_fetched(self_ptr self, uint32_t index, Page& page) {
         auto& s = st.streams[index];
         s.cursor.on_committed(link, final_page);
         s.attempts = 0;
+        s.auth_retried = false;  // a later 401 (token expired mid-round) may refresh again
         s.retry->reset();
         st.round.pages += 1;
         st.round.items += ack.upserted;
@@ -285,6 +306,7 @@ void on_failed(self_ptr self, uint32_t index, const caf::error& err) {
         s.auth_retried = true;
         s.force_refresh = true;
         return step(self, index);
+      case graph_errc::throttled:  // the client already waited what Graph allowed
       case graph_errc::forbidden:
       case graph_errc::not_found:
       case graph_errc::foreign_host:
@@ -314,10 +336,17 @@ stream_private::behavior_type stream_impl(self_ptr self, stream_kind kind, strea
   self->state.ctx = std::move(ctx);
   self->state.totals.user = self->state.ctx.user.user;
   self->state.totals.mailbox = self->state.ctx.user.mailbox;
-  load_streams(self);
+  if (auto err = load_streams(self)) {
+    self->quit(std::move(err));
+    return stream_private::behavior_type::make_empty_behavior();
+  }
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    fail_waiting(self, msg.reason);
+    self->quit(std::move(msg.reason));  // a custom handler must quit itself
+  });
   if (self->state.ctx.sync_at_start) {
     std::uniform_int_distribution<int64_t> spread{0, 500};
-    self->delayed_send(self, std::chrono::milliseconds{spread(self->state.rng)}, tick_atom_v);
+    arm_round_timer(self, std::chrono::milliseconds{spread(self->state.rng)});
   }
   return {
     [=](sync_atom) {
@@ -344,14 +373,15 @@ stream_private::behavior_type stream_impl(self_ptr self, stream_kind kind, strea
       return out;
     },
     [=](crash_atom) {
-      self->quit(caf::make_error(sync_errc::mailbox_parked, "injected crash"));
+      auto err = caf::make_error(sync_errc::mailbox_parked, "injected crash");
+      fail_waiting(self, err);
+      self->quit(err);
     },
     [=](fetched_atom, uint32_t index, email_page& page) { on_fetched(self, index, page); },
     [=](fetched_atom, uint32_t index, event_page& page) { on_fetched(self, index, page); },
     [=](failed_atom, uint32_t index, caf::error& err) { on_failed(self, index, err); },
-    [=](tick_atom) {
-      // Stale timers of earlier schedules (a manual round moved the schedule) are ignored.
-      if (now_ms() + 50 >= self->state.next_round_due)
+    [=](round_atom, uint64_t timer) {
+      if (timer == self->state.round_timer)  // stale timers of earlier schedules are ignored
         start_round(self);
     },
     [=](tick_atom, uint32_t index) {

@@ -1,6 +1,8 @@
 #include "actors/tenant_supervisor.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -30,6 +32,10 @@ struct tenant_state {
   std::map<user_id, user_children> users;
   caf::error parked;   ///< why the tenant could not start
   uint32_t restarts = 0;
+  /// Sync requests not answered yet; answered with an error if the tenant stops first.
+  std::vector<std::shared_ptr<caf::typed_response_promise<round_report>>> syncs;
+  /// Children stopped on purpose whose exit message may still be queued.
+  std::set<caf::actor_addr> retired;
   static inline const char* name = "tenant_supervisor";
 
   spdlog::logger& log() { return *ctx.log; }
@@ -73,6 +79,7 @@ void stop_user(self_ptr self, const user_id& user) {
   st.users.erase(i);
   for (auto* child : {&children.mail, &children.calendar})
     if (*child) {
+      st.retired.insert(child->address());
       self->unlink_from(*child);
       self->send_exit(*child, caf::exit_reason::user_shutdown);
     }
@@ -89,11 +96,23 @@ std::vector<stream_actor> all_streams(const tenant_state& st) {
   return out;
 }
 
+/// The tenant stops: answer every waiting sync request, then quit.
+void stop_tenant(self_ptr self, caf::error reason) {
+  auto& st = self->state;
+  for (auto& rp : st.syncs)
+    if (rp->pending())
+      rp->deliver(caf::make_error(sync_errc::shutting_down, st.ctx.settings.id));
+  st.syncs.clear();
+  self->quit(std::move(reason));
+}
+
 void on_child_exit(self_ptr self, caf::exit_msg& msg) {
   auto& st = self->state;
+  if (st.retired.erase(msg.source) > 0)
+    return;  // a child we stopped on purpose
   if (st.tokens && msg.source == st.tokens.address()) {
     // Every stream depends on it: let the org restart the whole tenant.
-    self->quit(msg.reason);
+    stop_tenant(self, msg.reason);
     return;
   }
   for (auto& [id, children] : st.users) {
@@ -112,7 +131,7 @@ void on_child_exit(self_ptr self, caf::exit_msg& msg) {
     }
   }
   // Not a child: our parent (or someone entitled to) stops us; linked children follow.
-  self->quit(msg.reason);
+  stop_tenant(self, msg.reason);
 }
 
 tenant_private::behavior_type tenant_impl(self_ptr self, tenant_context ctx) {
@@ -130,6 +149,8 @@ tenant_private::behavior_type tenant_impl(self_ptr self, tenant_context ctx) {
     st.log().error("tenant parked: {}", self->system().render(st.parked));
   } else {
     st.port = std::move(*port);
+    // However the tenant ends, its queued requests die with it.
+    self->attach_functor([port = st.port](const caf::error&) { port->stop(); });
     st.tokens = spawn_linked_token_actor(self, st.ctx.settings.id, st.port, st.ctx.tokens);
     for (auto& user : st.ctx.users)
       add_user(self, user);
@@ -146,15 +167,21 @@ tenant_private::behavior_type tenant_impl(self_ptr self, tenant_context ctx) {
         rp.deliver(init);
         return rp;
       }
+      auto shared = std::make_shared<caf::typed_response_promise<round_report>>(rp);
+      st.syncs.erase(std::remove_if(st.syncs.begin(), st.syncs.end(),
+                                    [](auto& p) { return !p->pending(); }),
+                     st.syncs.end());
+      st.syncs.push_back(shared);
       gather<round_report>(
         self, all_streams(st), caf::infinite, init,
         [](round_report& acc, round_report& r) { merge_into(acc, r); },
         [self](round_report& acc, caf::error& err) {
           acc.errors.push_back(self->system().render(err));
         },
-        [rp](round_report& acc) mutable {
+        [shared](round_report& acc) {
           acc.failed_mailboxes = std::min(acc.failed_mailboxes, acc.mailboxes);
-          rp.deliver(acc);
+          if (shared->pending())
+            shared->deliver(acc);
         },
         sync_atom_v);
       return rp;

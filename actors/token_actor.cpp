@@ -114,10 +114,12 @@ token_private::behavior_type token_impl(token_private::stateful_pointer<token_st
       for (auto& rp : s.waiting)
         rp.deliver(err);
       s.waiting.clear();
-      if (is_credential_error(err)) {
+      if (is_credential_error(err))
         s.parked = err;
+      // Parked stays parked (with its credential error) through transient failures of the
+      // identity platform, and keeps retrying slowly until a token comes back.
+      if (s.parked)
         self->delayed_send(self, s.parked_backoff->next(), tick_atom_v);
-      }
     },
     [=](tick_atom) {
       // Proactive refresh, or a slow retry of a parked credential.

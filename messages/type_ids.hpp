@@ -57,6 +57,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(m365, caf::first_custom_type_id)
   CAF_ADD_ATOM(m365, m365, failed_atom, "failed")
   CAF_ADD_ATOM(m365, m365, restart_atom, "restart")
   CAF_ADD_ATOM(m365, m365, parked_atom, "parked")
+  CAF_ADD_ATOM(m365, m365, round_atom, "round")
   CAF_ADD_ATOM(m365, m365, group_commit_atom, "grpcommit")  // persistence actor's own trigger
 CAF_END_TYPE_ID_BLOCK(m365)
 

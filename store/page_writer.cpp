@@ -206,7 +206,15 @@ status page_writer::put_link_and_log(const Page& page) {
   using item_type = typename decltype(page.items)::value_type;
   auto& link = page.link;
   value_.clear();
-  encode_record(link, value_);
+  if (link.phase == sync_phase::resync && page.final_page) {
+    // The sweep ran in this transaction: the stream is caught up again, and a restart must
+    // follow the delta link instead of sweeping once more.
+    auto stored = link;
+    stored.phase = sync_phase::caught_up;
+    encode_record(stored, value_);
+  } else {
+    encode_record(link, value_);
+  }
   if (auto s = put(dbis_.links, keys::link_key(link.tenant, link.user, link.folder), value_,
                    "put link");
       !s)

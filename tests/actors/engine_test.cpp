@@ -111,6 +111,42 @@ TEST_CASE_METHOD(engine_fixture, "a sync round brings every mailbox of a tenant 
   CHECK(link->url == "delta:5");
 }
 
+TEST_CASE_METHOD(engine_fixture,
+                 "a mailbox whose links cannot be read fails instead of starting over",
+                 "[engine]") {
+  sync("contoso");
+  store->fail_loads = true;
+  self->send(org, crash_atom_v, tenant_id{"contoso"}, user_id{"contoso-u1"});
+  // The restarted actor cannot read its links: it keeps failing (and being restarted with
+  // backoff) rather than refetching the mailbox from scratch.
+  tenant_status st;
+  for (int i = 0; i < 500 && st.restarts < 3; ++i) {
+    st = status("contoso");
+    self->receive(caf::after(std::chrono::milliseconds{10}) >> [] {});
+  }
+  CHECK(st.restarts >= 3);
+  auto urls = graph->fetched_urls("contoso");
+  CHECK(std::count(urls.begin(), urls.end(), "") == 4);  // only the first round's initial fetches
+  store->fail_loads = false;
+}
+
+TEST_CASE_METHOD(engine_fixture,
+                 "a sync waiting on a mailbox that is stopped gets an answer, not silence",
+                 "[engine]") {
+  fake_faults faults;
+  faults.hang = true;  // the round cannot finish on its own
+  graph->set_faults("contoso", faults);
+  auto pending = self->request(org, std::chrono::seconds{30}, sync_atom_v, tenant_id{"contoso"});
+  tenant_status st;
+  self->request(org, std::chrono::seconds{10}, enable_atom_v, tenant_id{"contoso"}, false)
+    .receive([&](tenant_status& s) { st = s; }, [&](caf::error& e) { FAIL(sys.render(e)); });
+  caf::error answer;
+  std::move(pending).receive([&](round_report&) { FAIL("the round cannot have finished"); },
+                             [&](caf::error& err) { answer = err; });
+  CHECK(answer == sync_errc::shutting_down);
+  graph->set_faults("contoso", fake_faults{});
+}
+
 TEST_CASE_METHOD(engine_fixture, "the next round fetches only changes from the delta link",
                  "[engine]") {
   sync("contoso");

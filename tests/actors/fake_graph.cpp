@@ -13,6 +13,8 @@ public:
 
   void fetch_messages(const delta_request& request, const access_token& token,
                       email_callback done) override {
+    if (graph_->hangs(tenant_))
+      return;  // the answer never comes
     done(graph_->fetch(tenant_, request, token));
   }
 
@@ -77,6 +79,11 @@ void fake_graph::set_faults(const tenant_id& tenant, fake_faults faults) {
 std::vector<std::string> fake_graph::fetched_urls(const tenant_id& tenant) {
   std::lock_guard<std::mutex> guard{mutex_};
   return urls_[tenant];
+}
+
+bool fake_graph::hangs(const tenant_id& tenant) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  return faults_[tenant].hang;
 }
 
 size_t fake_graph::token_requests(const tenant_id& tenant) {
@@ -162,9 +169,16 @@ std::shared_ptr<graph_port_factory> fake_graph::factory() {
 caf::expected<delta_link> fake_store::load(const tenant_id& t, const user_id& u,
                                            const std::string& f) {
   std::lock_guard<std::mutex> guard{mutex};
+  if (fail_loads)
+    return caf::make_error(store_errc::io_error, "store unreadable");
   auto i = links.find(t + "|" + u + "|" + f);
-  if (i == links.end())
-    return caf::make_error(store_errc::io_error, "no link");
+  if (i == links.end()) {
+    delta_link fresh;  // a new stream, as the real loader answers
+    fresh.tenant = t;
+    fresh.user = u;
+    fresh.folder = f;
+    return fresh;
+  }
   return i->second;
 }
 

@@ -32,6 +32,7 @@ struct fake_faults {
   bool gone_on_next_delta = false;  ///< next fetch of a delta link answers 410
   bool unauthorized_once = false;   ///< next fetch answers 401 once
   caf::error token_error;           ///< every token request fails with it while set
+  bool hang = false;                ///< fetches never answer (a stuck connection)
 };
 
 class fake_graph : public std::enable_shared_from_this<fake_graph> {
@@ -43,6 +44,7 @@ public:
   /// Every URL fetched for a tenant, in order.
   std::vector<std::string> fetched_urls(const tenant_id& tenant);
   size_t token_requests(const tenant_id& tenant);
+  bool hangs(const tenant_id& tenant);
 
   caf::expected<email_page> fetch(const tenant_id& tenant, const delta_request& request,
                                   const access_token& token);
@@ -65,6 +67,7 @@ struct fake_store {
   std::map<std::string, email> emails;           ///< "tenant|user|graph_id"
   std::map<std::string, delta_link> links;       ///< "tenant|user|folder"
   size_t pages = 0;
+  bool fail_loads = false;  ///< every link load fails (an unreadable store)
 
   caf::expected<delta_link> load(const tenant_id& t, const user_id& u, const std::string& f);
   size_t count_for(const tenant_id& tenant);

@@ -236,7 +236,12 @@ TEST_CASE("tenants are disabled, enabled and added in a running engine with no r
     return st;
   };
   CHECK(enable(first, false).state == "disabled");
-  auto requests_before = e.sim().state().stats().to_json();
+  auto requests_of = [&](const std::string& tenant) -> int64_t {
+    auto counters = boost::json::parse(e.sim().state().stats().to_json());
+    auto& by_tenant = counters.at("requests").at("by_tenant").as_object();
+    return by_tenant.contains(tenant) ? by_tenant.at(tenant).as_int64() : 0;
+  };
+  auto requests_before = requests_of(first);
   CHECK(e.sync_error(first) == sync_errc::tenant_disabled);
   // While disabled: mail arrives; another tenant syncs; nothing of the first is requested.
   auto upn = e.users_of(first).front().mailbox;
@@ -245,6 +250,7 @@ TEST_CASE("tenants are disabled, enabled and added in a running engine with no r
   auto stored_before = e.stored_messages(first);
   CHECK(e.sync(slugs[1]).errors.empty());
   CHECK(e.stored_messages(first) == stored_before);
+  CHECK(requests_of(first) == requests_before);  // nothing of a disabled tenant is requested
   CHECK(enable(first, true).state == "running");
   auto report = e.sync(first);
   CHECK(report.errors.empty());

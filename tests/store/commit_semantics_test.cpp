@@ -247,6 +247,11 @@ TEST_CASE("the final page of a resync sweeps records the resync did not see",
   r2.final_page = true;
   auto ack = commit_one(*store, r2);
   CHECK(ack.swept == 7);  // six unseen records + the unseen alias
+  // After the sweep the stream is caught up: a restart follows the delta link, no new sweep.
+  auto stored_link = store->get_link("contoso", "u-1", "inbox");
+  REQUIRE(stored_link);
+  CHECK(stored_link->phase == sync_phase::caught_up);
+  CHECK(stored_link->generation == 1);
   CHECK(count_emails(*store) == 14);
   for (int i = 0; i < 4; ++i)
     CHECK(store->get_email("contoso", "u-1", first.items[i].graph_id).has_value());
