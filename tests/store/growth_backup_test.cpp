@@ -137,14 +137,16 @@ TEST_CASE("a backup taken while pages are committed holds a consistent prefix",
       progressed.notify_all();
     }
   });
-  auto wait_for = [&](uint64_t n) {
+  // Waits until `more` further pages have been committed; returns the total.
+  auto wait_for_more = [&](uint64_t more) {
     std::unique_lock<std::mutex> lock(mutex);
-    progressed.wait(lock, [&] { return committed >= n || !writer_error.empty(); });
+    uint64_t target = committed + more;
+    progressed.wait(lock, [&] { return committed >= target || !writer_error.empty(); });
     return committed;
   };
-  wait_for(30);
+  wait_for_more(30);
   REQUIRE(store->backup_to(dir.sub("backup1")));
-  auto after_first = wait_for(committed + 10);
+  auto after_first = wait_for_more(10);
   REQUIRE(store->backup_to(dir.sub("backup2")));
   stop = true;
   writer.join();
