@@ -187,6 +187,10 @@ expected<std::unique_ptr<lmdb_store>> lmdb_store::open(const store_options& opti
 // -- sync data --------------------------------------------------------------------------------
 
 expected<std::vector<commit_ack>> lmdb_store::commit(const write_batch& batch) {
+  if (batch.empty()) {
+    if (auto s = impl_->sticky_error(); !s) return s;
+    return std::vector<commit_ack>{};
+  }
   // Validation first: an invalid page rejects the whole batch before any transaction.
   for (auto& entry : batch.entries()) {
     auto s = entry.email != nullptr ? validate_page(*entry.email) : validate_page(*entry.event);
@@ -220,7 +224,8 @@ status lmdb_store::backup_to(const std::string& directory) const {
   if (std::filesystem::exists(directory, ec) && !std::filesystem::is_empty(directory, ec))
     return status::already_exists("backup directory '" + directory + "' is not empty");
   if (auto s = ensure_directory(directory); !s) return s;
-  // The copy runs in its own read transaction: a consistent snapshot while writes go on.
+  // The copy runs in its own read transaction: a consistent snapshot while writes go on
+  // (a commit that needs to grow the map waits until the copy is done).
   std::shared_lock<std::shared_mutex> lock(impl_->resize_mutex);
   int rc = mdb_env_copy2(impl_->env.get(), directory.c_str(), MDB_CP_COMPACT);
   if (rc != MDB_SUCCESS) return lmdb::to_status(rc, "backup to '" + directory + "'");

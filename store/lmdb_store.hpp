@@ -1,7 +1,9 @@
 // Ownership: one lmdb_store per process owns the LMDB environment under <data_dir>/store.
-// Threading: write calls (commit, put_*, delete_*, sweep, backup) come from ONE thread at a time
-// (the persistence actor's detached thread); read calls may come from any thread concurrently
-// (the environment is opened with MDB_NOTLS, each read is its own read transaction).
+// Threading: write calls (commit, put_*, delete_*, append_*) come from ONE thread at a time
+// (the persistence actor's detached thread; a mutex serialises them anyway); read calls and
+// backup_to may come from any thread concurrently (the environment is opened with MDB_NOTLS,
+// each read is its own read transaction). Map growth waits until no read is in flight.
+// Never open the same environment twice in one process (LMDB's locks are per process).
 // CAF-free: every call returns status / expected<T>; nothing throws.
 //
 // Layout (named databases; every tenant-owned key starts with the length-prefixed tenant id, so a

@@ -357,3 +357,36 @@ TEST_CASE("each page writes one deterministic sync-log line", "[store][commit][l
   CHECK(store->read_sync_log("contoso", {}, p2.link.updated_at, 10)->size() == 1);
   CHECK(store->read_sync_log("fabrikam", {}, 0, 10)->empty());
 }
+
+TEST_CASE("calendar resyncs sweep unseen events and removals drop them",
+          "[store][commit][resync][events]") {
+  test::temp_dir dir;
+  auto store = open_store(dir.path());
+  event_page first;
+  first.link = {"contoso", "u-1", "calendar", sync_phase::caught_up, "delta:1", 0, 10, 0, 0};
+  for (int i = 0; i < 6; ++i)
+    first.items.push_back(sample::make_event("contoso", "u-1", "E" + std::to_string(i), i));
+  first.final_page = true;
+  CHECK(commit_one(*store, first).upserted == 6);
+
+  event_page removal;
+  removal.link = first.link;
+  removal.link.updated_at = 11;
+  removal.removed_ids = {"E5"};
+  CHECK(commit_one(*store, removal).removed == 1);
+  CHECK_FALSE(store->get_event("contoso", "u-1", "E5").has_value());
+
+  event_page resync;
+  resync.link = {"contoso", "u-1", "calendar", sync_phase::resync, "delta:2", 1, 12, 0, 0};
+  resync.items = {first.items[0], first.items[1]};
+  resync.final_page = true;
+  auto ack = commit_one(*store, resync);
+  CHECK(ack.swept == 3);
+  activity_query q;
+  q.tenant = "contoso";
+  q.user = "u-1";
+  auto left = store->read_events(q);
+  REQUIRE(left.has_value());
+  CHECK(left->items.size() == 2);
+  CHECK(store->get_link("contoso", "u-1", "calendar")->generation == 1);
+}

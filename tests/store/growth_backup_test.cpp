@@ -53,6 +53,57 @@ TEST_CASE("a store opened with a 1 MiB map grows to hold megabytes of mail",
   CHECK(n == 2500);
 }
 
+TEST_CASE("readers on other threads keep working while the writer grows the map",
+          "[store][growth][threads]") {
+  test::temp_dir dir;
+  store_options options;
+  options.path = dir.path();
+  options.initial_map_size = size_t{1} << 20;
+  auto store = std::move(lmdb_store::open(options)).value();
+  {
+    auto first = sample::make_email_page("contoso", "u-1", "inbox", 0, 0, 10);
+    write_batch batch;
+    batch.add(first);
+    REQUIRE(store->commit(batch).has_value());
+  }
+  std::atomic<bool> done{false};
+  std::atomic<uint64_t> reads{0};
+  std::atomic<uint64_t> failures{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      activity_query q;
+      q.tenant = "contoso";
+      q.user = "u-1";
+      q.limit = 20;
+      // Every read sees a committed state: the link's page and its ten emails together.
+      while (!done.load()) {
+        auto link = store->get_link("contoso", "u-1", "inbox");
+        auto page = store->read_emails(q);
+        size_t n = 0;
+        auto scanned = store->scan_emails("contoso", [&](const email& e) {
+          n += e.body.empty() ? 0 : 1;
+          return true;
+        });
+        if (!link || !page || !scanned || page->items.empty() || n % 10 != 0) ++failures;
+        reads.fetch_add(1);
+      }
+    });
+  }
+  for (uint64_t p = 1; p < 40; ++p) {
+    auto page = sample::make_email_page("contoso", "u-1", "inbox", p, p * 10, 10);
+    write_batch batch;
+    batch.add(page);
+    REQUIRE(store->commit(batch).has_value());
+  }
+  done = true;
+  for (auto& t : readers) t.join();
+  CHECK(failures.load() == 0);
+  CHECK(reads.load() > 0);
+  CHECK(store->stats().map_growths > 0);
+  CHECK(store->stats().emails == 400);
+}
+
 TEST_CASE("a backup taken while pages are committed holds a consistent prefix",
           "[store][backup]") {
   test::temp_dir dir;
@@ -86,14 +137,16 @@ TEST_CASE("a backup taken while pages are committed holds a consistent prefix",
       progressed.notify_all();
     }
   });
-  auto wait_for = [&](uint64_t n) {
+  // Waits until `more` further pages have been committed; returns the total.
+  auto wait_for_more = [&](uint64_t more) {
     std::unique_lock<std::mutex> lock(mutex);
-    progressed.wait(lock, [&] { return committed >= n || !writer_error.empty(); });
+    uint64_t target = committed + more;
+    progressed.wait(lock, [&] { return committed >= target || !writer_error.empty(); });
     return committed;
   };
-  wait_for(30);
+  wait_for_more(30);
   REQUIRE(store->backup_to(dir.sub("backup1")));
-  auto after_first = wait_for(committed + 10);
+  auto after_first = wait_for_more(10);
   REQUIRE(store->backup_to(dir.sub("backup2")));
   stop = true;
   writer.join();
