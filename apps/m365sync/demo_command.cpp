@@ -298,6 +298,31 @@ public:
       for (auto& u : t.users) assignment_[u.user] = u.tenant;
   }
 
+  /// A client's market briefing newsletter for the main office's first user: the org rule
+  /// excludes newsletters, that user's own rule keeps this one.
+  void add_briefing() {
+    const auto& upn = tenants_[0].users.front().mailbox;
+    briefing_added_ =
+      control_
+        .call("POST", "/_sim/mailboxes/" + upn + "/messages",
+              R"({"folder":"inbox","subject":"Newsletter: Market briefing for partners",)"
+              R"("from":{"name":"Research Desk","address":"research@news.fourthcoffee.com"}})")
+        .first == 201;
+  }
+
+  /// Stored emails decided by each rule (an include rule's items are stored; excluded are not).
+  void check_rules() {
+    std::map<std::string, size_t> decided;
+    store_.scan_emails("", [&](const email& e) {
+      if (!e.decided_by.rule_id.empty()) ++decided[e.decided_by.rule_id];
+      return true;
+    });
+    auto kept = decided["keep-market-briefing"];
+    check(briefing_added_ && kept >= 1,
+          "user override: " + std::to_string(kept) + " newsletter(s) kept for "
+            + tenants_[0].users.front().user + " by keep-market-briefing despite no-newsletters");
+  }
+
   /// The legacy tenant's first user moves to the main office: the mailbox migration copies its
   /// messages (same Message-IDs) into the main office's free mailbox; the store keeps one record
   /// per message.
@@ -416,8 +441,16 @@ public:
       const auto& upn = current->mailbox;
       auto [code, truth] = control_.call("GET", "/_sim/mailboxes/" + upn + "/truth");
       if (code != 200) continue;
+      // Change and delete messages the store holds (not ones the rules excluded), so the
+      // round's counts show the change.
+      std::set<std::string> stored;
+      store_.scan_emails(t.settings.id, [&](const email& e) {
+        if (e.user == current->user) stored.insert(e.internet_message_id);
+        return true;
+      });
       std::string inbox_id, sent_id;
       for (auto& m : truth.at("messages").as_array()) {
+        if (!stored.count(str(m.at("internet_message_id")))) continue;
         auto folder = str(m.at("folder"));
         if (folder == "inbox" && inbox_id.empty()) inbox_id = str(m.at("id"));
         if (folder == "sentitems" && sent_id.empty()) sent_id = str(m.at("id"));
@@ -471,6 +504,7 @@ private:
   lmdb_store& store_;
   std::vector<tenant_result> results_;
   std::map<user_id, tenant_id> assignment_;
+  bool briefing_added_ = false;
   bool ok_ = true;
 };
 
@@ -595,6 +629,7 @@ int run_demo(const demo_options& opts) {
 
   demo_run run{opts, system, *engine, tenants, control, *store};
   run.assign_initial();
+  run.add_briefing();
   std::cout << "\nRound 1: initial sync of every tenant, concurrently\n" << std::flush;
   auto round1_start = std::chrono::steady_clock::now();
   run.round(false);
@@ -615,6 +650,7 @@ int run_demo(const demo_options& opts) {
                                      : ": " + r.failure));
   }
 
+  run.check_rules();
   run.move_user();
   run.disable_enable();
 
