@@ -22,7 +22,6 @@
 #include <thread>
 #include <vector>
 
-#include <boost/beast/http/verb.hpp>
 #include <boost/json.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
@@ -33,9 +32,9 @@
 #include "adapters/client_assertion.hpp"
 #include "apps/m365sync/commands.hpp"
 #include "apps/m365sync/demo_display.hpp"
+#include "apps/m365sync/sim_control.hpp"
 #include "apps/m365sync/sync_actor_config.hpp"
 #include "rules/rule_json.hpp"
-#include "sim/control_api.hpp"
 #include "sim/server.hpp"
 #include "store/lmdb_store.hpp"
 
@@ -94,28 +93,9 @@ std::string role_of(size_t index) {
     case 0: return "main office";
     case 1: return "acquired firm";
     case 2: return "legacy (migrating)";
-    default: return "branch " + std::to_string(index - 1);
+    default: return "branch " + std::to_string(index - 2);
   }
 }
-
-/// The simulator's /_sim/ API called in-process (same handler as over HTTP).
-class sim_control {
-public:
-  explicit sim_control(sim::world& w) : api_(w) {}
-  std::pair<unsigned, json::value> call(const std::string& method, const std::string& target,
-                                        const std::string& body = {}) {
-    sim::http_request req{boost::beast::http::string_to_verb(method), target, 11};
-    req.body() = body;
-    req.prepare_payload();
-    auto res = api_.handle(req);
-    boost::system::error_code ec;
-    auto value = res.body.empty() ? json::value{} : json::parse(res.body, ec);
-    return {res.status, ec ? json::value{} : value};
-  }
-
-private:
-  sim::control_api api_;
-};
 
 /// Tenants of the manifest with their roles, credentials and CRM users. The main office's last
 /// mailbox is kept free: it receives the migrated user.
@@ -235,6 +215,7 @@ public:
     std::mutex mutex;
     std::condition_variable changed;
     size_t finished = 0;
+    std::vector<bool> done(tenants_.size(), false);
     int64_t started_ms = now_ms();
     {
       // Counters are totals since each tenant started: the display shows this round's share.
@@ -262,6 +243,7 @@ public:
         (second ? slot.second : slot.first) = std::move(report);
         (second ? slot.second_time : slot.first_time) = elapsed;
         if (!failure.empty()) slot.failure = failure;
+        done[i] = true;
         ++finished;
         changed.notify_all();
       });
@@ -272,11 +254,7 @@ public:
         std::unique_lock<std::mutex> lock(mutex);
         // The display's refresh interval; woken early when a tenant finishes.
         changed.wait_for(lock, 200ms);
-        for (size_t i = 0; i < tenants_.size(); ++i)
-          rows[i].finished = results_[i].failure.size() > 0
-                             || (second ? results_[i].second_time : results_[i].first_time)
-                                  .count()
-                                  > 0;
+        for (size_t i = 0; i < tenants_.size(); ++i) rows[i].finished = done[i];
         if (finished == tenants_.size()) break;
       }
       poll(self, rows, started_ms);

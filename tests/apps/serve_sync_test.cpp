@@ -45,10 +45,9 @@ std::set<std::pair<std::string, std::string>> exported_emails(const temp_directo
   return out;
 }
 
-} // namespace
-
-TEST_CASE("serve syncs the configured tenant from a Graph simulator into the store and keeps "
-          "it after SIGTERM", "[apps][serve][sim]") {
+/// Serves a config for the simulator's one tenant (credential: client secret, or the tenant
+/// app's certificate and key) and checks that the store ends up with the simulator's mail.
+void serve_and_compare(bool certificate) {
   sim::server graph;
   sim::server_options options;
   options.tenants = 1;
@@ -81,6 +80,16 @@ TEST_CASE("serve syncs the configured tenant from a Graph simulator into the sto
   REQUIRE(expected.size() > 50);
 
   temp_directory dir;
+  json::object credential{{"client_id", t.at("client_id")}};
+  if (certificate) {
+    credential["certificate_file"] =
+      dir.write("app-cert.pem", text(t.at("certificate_pem")));
+    auto key_file = dir.write("app-key.pem", text(t.at("private_key_pem")));
+    ::chmod(key_file.c_str(), 0600);
+    credential["private_key_file"] = key_file;
+  } else {
+    credential["client_secret"] = secret;
+  }
   json::object config{
     {"data_dir", "data"},
     {"log", json::object{{"level", "info"}, {"format", "text"}}},
@@ -90,7 +99,7 @@ TEST_CASE("serve syncs the configured tenant from a Graph simulator into the sto
        {"directory_id", t.at("directory_id")},
        {"authority", t.at("authority")},
        {"graph", t.at("graph")},
-       {"credential", json::object{{"client_id", t.at("client_id")}, {"client_secret", secret}}},
+       {"credential", credential},
        {"internal_domains", json::array{t.at("domain")}},
        {"schedule", json::object{{"email_interval_s", 3600}, {"calendar_interval_s", 3600}}}}}},
     {"users", users},
@@ -122,6 +131,18 @@ TEST_CASE("serve syncs the configured tenant from a Graph simulator into the sto
   // After the stop (everything flushed), exactly the truth.
   CHECK(exported_emails(dir) == expected);
   graph.stop();
+}
+
+} // namespace
+
+TEST_CASE("serve syncs a tenant with a client secret from a Graph simulator into the store and "
+          "keeps it after SIGTERM", "[apps][serve][sim]") {
+  serve_and_compare(false);
+}
+
+TEST_CASE("serve syncs a tenant with a certificate credential (JWT client assertion)",
+          "[apps][serve][sim]") {
+  serve_and_compare(true);
 }
 
 TEST_CASE("check-config rejects a rule whose match the rules library refuses",
