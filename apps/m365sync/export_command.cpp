@@ -77,7 +77,11 @@ int run_export(const export_options& opts) {
   namespace fs = std::filesystem;
   timestamp_ms since = 0;
   if (!opts.since.empty()) {
-    auto parsed = parse_iso8601_utc(opts.since);
+    // A bare date means its midnight UTC; a time without a zone is read as UTC.
+    std::string text = opts.since;
+    if (text.size() == 10) text += "T00:00:00Z";
+    else if (!text.empty() && !has_utc_offset(text) && text.back() != 'Z') text += 'Z';
+    auto parsed = parse_iso8601_utc(text);
     if (!parsed) {
       std::cerr << "error: --since '" << opts.since
                 << "' is not an ISO 8601 UTC time (e.g. 2026-01-31 or 2026-01-31T08:00:00Z)\n";

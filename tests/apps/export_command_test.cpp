@@ -160,6 +160,16 @@ TEST_CASE("export filters by tenant, user, kind and time", "[apps][export]") {
   CHECK(recent_lines.size() == expected);
   CHECK(recent_lines.size() < times.size());
   for (auto& l : recent_lines) CHECK(text(l, "received_at") >= since);
+  // A bare date is its midnight UTC.
+  auto day = since.substr(0, 10);
+  auto from_day = demo.dir.file("day.jsonl");
+  REQUIRE(run_to_end({binary, "export", "-d", data, "--tenant", tenant, "--kind", "email",
+                      "--since", day, "-o", from_day})
+            .exit_code == 0);
+  auto day_lines = lines_of(from_day);
+  CHECK(day_lines.size() == static_cast<size_t>(std::count_if(
+                              times.begin(), times.end(),
+                              [&](const std::string& t) { return t >= day + "T00:00:00Z"; })));
 }
 
 TEST_CASE("export refuses bad arguments and a missing store with exit code 2",
