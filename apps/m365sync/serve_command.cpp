@@ -2,9 +2,10 @@
 //
 // Start-up, in order (each step fails the start with a clear message, nothing runs half-set-up):
 //   load + validate config (exit 2) -> logging -> <data_dir>/store -> master key ->
-//   apply the declared tenants/users/rules (idempotent) -> actor system + persistence actor ->
+//   apply the declared tenants/users/rules (idempotent) -> actor system + sync engine over the
+//   store's tenants, users and rules (credentials opened from the store with the master key) ->
 //   "ready" -> wait for SIGINT/SIGTERM -> flush the persistence actor and wait for its reply ->
-//   stop the actors -> close the store -> exit 0. Should the persistence actor stop on its own
+//   sync_engine::stop() (tenants, then the writer) -> close the store -> exit 0. Should the persistence actor stop on its own
 //   (a sticky store error), the server stops too and exits 1.
 // The flush before closing is what guarantees that no acknowledged write is lost.
 #include <chrono>
@@ -20,8 +21,10 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/persistence_actor.hpp"
+#include "actors/sync_engine.hpp"
 #include "apps/m365sync/commands.hpp"
 #include "apps/m365sync/config_console.hpp"
+#include "apps/m365sync/sealed_credentials.hpp"
 #include "apps/m365sync/shutdown_signal.hpp"
 #include "apps/m365sync/sync_actor_config.hpp"
 #include "config/api_key.hpp"
@@ -97,28 +100,64 @@ status apply_config(const config& cfg, lmdb_store& store, const secret_box& box,
   return status::ok();
 }
 
-/// Runs the actors until a shutdown signal (or the death of the store writer), then flushes.
+/// The sync engine's inputs as the store holds them after the config was applied, so tenants,
+/// users and rules made through the API count as much as the declared ones.
+expected<sync_engine_options> engine_options_from_store(std::shared_ptr<lmdb_store> store,
+                                                        const secret_box& box) {
+  sync_engine_options options;
+  auto tenants = store->list_tenants();
+  if (!tenants) return tenants.error();
+  auto users = store->list_users("");
+  if (!users) return users.error();
+  auto rules = store->list_rules();
+  if (!rules) return rules.error();
+  options.tenants = std::move(*tenants);
+  options.users = std::move(*users);
+  options.rules = std::move(*rules);
+  options.credentials = sealed_credential_loader(store, box);
+  options.make_logger = [](const tenant_id& tenant) { return make_tenant_logger(tenant); };
+  options.store = std::move(store);
+  return options;
+}
+
+/// Runs the engine until a shutdown signal (or the death of the store writer), then flushes.
 /// Returns the exit code.
 ///
-///   main thread:   spawn writer, monitor it -> receive( signal number | down_msg ) -> flush ->
-///                  stop the writer -> (system destroyed: waits for every actor) -> close store
+///   main thread:   start the engine, monitor its writer -> receive( signal number | down_msg )
+///                  -> flush -> engine stop (tenants first, then the writer) -> (system
+///                  destroyed: waits for every actor) -> close store
 ///   signal thread: sigwait -> send the signal number to the main thread's scoped actor
-int run_actors(const config& cfg, std::shared_ptr<lmdb_store> store, shutdown_signal& signals,
-               spdlog::logger& log) {
+int run_actors(const config& cfg, std::shared_ptr<lmdb_store> store, const secret_box& box,
+               shutdown_signal& signals, spdlog::logger& log) {
   bool flushed = false;
   bool writer_died = false;
   {
+    auto options = engine_options_from_store(store, box);
+    if (!options) {
+      log.error("cannot read tenants, users and rules from the store: {}",
+                options.error().to_string());
+      return exit_failure;
+    }
+    const size_t tenants = options->tenants.size();
+    const size_t users = options->users.size();
+    const size_t rules = options->rules.size();
     sync_actor_config actor_config{cfg.server.threads};
     caf::actor_system system{actor_config};
-    auto persistence = spawn_persistence_actor(system, store, persistence_options{});
+    auto started = sync_engine::start(system, std::move(*options));
+    if (!started) {
+      log.error("cannot start the sync engine: {}", started.error().to_string());
+      return exit_failure;
+    }
+    std::unique_ptr<sync_engine> engine = std::move(*started);
+    auto persistence = engine->persistence();
     caf::scoped_actor self{system};
     self->monitor(persistence);
     auto main_actor = caf::actor{self};
     std::thread signal_thread{[&signals, main_actor] {
       caf::anon_send(main_actor, signals.wait());
     }};
-    log.info("ready: {} tenants, {} users, {} rules; store {}/store; pid {}", cfg.tenants.size(),
-             cfg.users.size(), cfg.rules.size(), cfg.server.data_dir, ::getpid());
+    log.info("ready: {} tenants, {} users, {} rules; store {}/store; pid {}", tenants, users,
+             rules, cfg.server.data_dir, ::getpid());
 
     self->receive(
       [&](int signal_number) {
@@ -140,8 +179,11 @@ int run_actors(const config& cfg, std::shared_ptr<lmdb_store> store, shutdown_si
                  [&](caf::error& err) {
                    log.error("flush before shutdown failed: {}", system.render(err));
                  });
-      self->send_exit(persistence, caf::exit_reason::user_shutdown);
     }
+    // Stops every tenant, then drains and stops the writer; pages acknowledged after the
+    // flush above are committed here too.
+    engine->stop();
+    engine.reset();
     // Leaving the scope destroys the actor system, which waits until every actor is done.
   }
   if (auto health = store->health(); !health) {
@@ -186,7 +228,7 @@ int run_serve(const std::string& config_path) {
     log->error("applying the config to the store failed: {}", st.to_string());
     return exit_failure;
   }
-  return run_actors(*cfg, std::move(*store), signals, *log);
+  return run_actors(*cfg, std::move(*store), box, signals, *log);
 }
 
 } // namespace
@@ -202,7 +244,8 @@ void register_serve_command(CLI::App& app, int& exit_code) {
     "Validates the config (every problem is printed, nothing is started), opens "
     "<data_dir>/store, loads or creates the master key, applies the declared tenants, users "
     "and rules (only what changed is written), starts the actors and logs 'ready'. SIGINT or "
-    "SIGTERM commits everything pending, then exits. Logs go to stderr.\n"
+    "SIGTERM commits everything pending, then exits. Every enabled tenant syncs on its "
+    "schedule from start. Logs go to stderr.\n"
     "Exit codes: 0 clean shutdown, 1 start-up or shutdown failure, 2 invalid config.");
   cmd->callback([&exit_code, path] { exit_code = run_serve(*path); });
 }

@@ -193,7 +193,8 @@ TEST_CASE("backup writes a copy that opens as a store and refuses a non-empty ta
 TEST_CASE("help explains every command and its options", "[apps][help]") {
   auto top = run_to_end({binary, "--help"});
   CHECK(top.exit_code == 0);
-  for (const char* command : {"serve", "check-config", "backup", "admin-key", "demo", "version"}) {
+  for (const char* command :
+       {"serve", "check-config", "backup", "admin-key", "demo", "export", "version"}) {
     INFO(command);
     CHECK(top.output.find(command) != std::string::npos);
   }
@@ -206,8 +207,18 @@ TEST_CASE("help explains every command and its options", "[apps][help]") {
   CHECK(backup.output.find("--data-dir") != std::string::npos);
   CHECK(backup.output.find("--to") != std::string::npos);
   auto demo = run_to_end({binary, "demo", "--help"});
-  CHECK(demo.output.find("--pages") != std::string::npos);
-  CHECK(demo.output.find("=3") != std::string::npos);  // defaults are shown
+  for (const char* option : {"--tenants", "--users", "--messages", "--events", "--seed", "--keep",
+                             "--quiet"}) {
+    INFO(option);
+    CHECK(demo.output.find(option) != std::string::npos);
+  }
+  CHECK(demo.output.find("=1500") != std::string::npos);  // defaults are shown
+  auto exporting = run_to_end({binary, "export", "--help"});
+  CHECK(exporting.exit_code == 0);
+  for (const char* option : {"--data-dir", "--tenant", "--user", "--kind", "--since", "--output"}) {
+    INFO(option);
+    CHECK(exporting.output.find(option) != std::string::npos);
+  }
   auto usage = run_to_end({binary, "serve"});
   CHECK(usage.exit_code == 2);
   CHECK(usage.output.find("--config is required") != std::string::npos);
@@ -232,12 +243,28 @@ TEST_CASE("admin-key prints a key once and stores only its hash", "[apps][admin-
   CHECK_FALSE(api_key_matches(token, *read_api_key_hash(dir.file("data/admin.key"))));
 }
 
-TEST_CASE("demo runs the store self-check and exits 0", "[apps][demo]") {
-  auto result = run_to_end({binary, "demo"}, 120s);
+TEST_CASE("demo syncs three simulated tenants end to end, prints a summary and exits 0",
+          "[apps][demo]") {
+  auto result = run_to_end({binary, "demo", "--users", "3", "--messages", "150", "--events",
+                            "15", "--seed", "7"},
+                           300s);
   INFO(result.output);
   CHECK(result.exit_code == 0);
-  CHECK(result.output.find("self-check passed") != std::string::npos);
+  CHECK(result.output.find("demo passed") != std::string::npos);
   CHECK(result.output.find("FAIL") == std::string::npos);
+  for (const char* role : {"main office", "acquired firm", "legacy (migrating)"}) {
+    INFO(role);
+    CHECK(result.output.find(role) != std::string::npos);
+  }
+  CHECK(result.output.find("no duplicates") != std::string::npos);
+  CHECK(result.output.find("Summary") != std::string::npos);
+  // Progress went to stderr as plain lines (not a TTY here).
+  CHECK(result.output.find("progress: ") != std::string::npos);
+}
+
+TEST_CASE("demo refuses bad options with exit code 2", "[apps][demo]") {
+  CHECK(run_to_end({binary, "demo", "--tenants", "1"}).exit_code == 2);
+  CHECK(run_to_end({binary, "demo", "--users", "abc"}).exit_code == 2);
 }
 
 TEST_CASE("backup works while the server runs", "[apps][backup][serve]") {
