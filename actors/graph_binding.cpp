@@ -86,20 +86,38 @@ public:
 
   void fetch_messages(const delta_request& request, const access_token& token,
                       email_callback done) override {
-    tokens_->use(token.value);
     auto req = request.url.empty()
                  ? initial_message_delta(graph_, request.mailbox, request.folder,
                                          request.page_size, with_body_)
                  : follow_link(request.url, request.mailbox, request.page_size, false);
+    fetch_page(std::move(req), request, token, &adapter_port::messages_, std::move(done));
+  }
+
+  void fetch_events(const delta_request& request, const access_token& token,
+                    event_callback done) override {
+    auto req = request.url.empty()
+                 ? initial_calendar_delta(graph_, request.mailbox, request.window_start,
+                                          request.window_end, request.page_size)
+                 : follow_link(request.url, request.mailbox, request.page_size, true);
+    fetch_page(std::move(req), request, token, &adapter_port::events_, std::move(done));
+  }
+
+private:
+  /// Sends `req` and decodes the answer with this port's `Decoder` member.
+  template <class Decoder, class Callback>
+  void fetch_page(graph_request req, const delta_request& request, const access_token& token,
+                  Decoder adapter_port::*decoder, Callback done) {
+    tokens_->use(token.value);
     auto ctx = context_for(request);
     auto self = shared_from_this();
-    client_->submit(std::move(req), [self, ctx, done = std::move(done)](graph_response res) {
+    client_->submit(std::move(req), [self, ctx, decoder, done = std::move(done)](
+                                      graph_response res) {
       if (!res.ok) {
         done(to_error(res.error, std::move(res.message)));
         return;
       }
       // Runs on the client's strand: one decoder per port is never used concurrently.
-      auto page = self->messages_.decode(res.body, ctx);
+      auto page = ((*self).*decoder).decode(res.body, ctx);
       if (!page)
         done(to_error(graph_errc::bad_response, page.error().message()));
       else
@@ -107,29 +125,6 @@ public:
     });
   }
 
-  void fetch_events(const delta_request& request, const access_token& token,
-                    event_callback done) override {
-    tokens_->use(token.value);
-    auto req = request.url.empty()
-                 ? initial_calendar_delta(graph_, request.mailbox, request.window_start,
-                                          request.window_end, request.page_size)
-                 : follow_link(request.url, request.mailbox, request.page_size, true);
-    auto ctx = context_for(request);
-    auto self = shared_from_this();
-    client_->submit(std::move(req), [self, ctx, done = std::move(done)](graph_response res) {
-      if (!res.ok) {
-        done(to_error(res.error, std::move(res.message)));
-        return;
-      }
-      auto page = self->events_.decode(res.body, ctx);
-      if (!page)
-        done(to_error(graph_errc::bad_response, page.error().message()));
-      else
-        done(std::move(*page));
-    });
-  }
-
-private:
   page_context context_for(const delta_request& request) const {
     page_context ctx;
     ctx.tenant = tenant_.id;
