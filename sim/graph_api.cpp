@@ -268,7 +268,7 @@ sim_response message_delta(const scope& s, std::optional<uint16_t> folder_from_p
     // Documented quirk (messages_delta_removed.json): isRead as a string in a later plain round.
     how.is_read_as_string = faults.doc_quirks && later_round && st.change_filter == 0;
     how.explicit_body = rec.edited && rec.edited->body_html ? &*rec.edited->body_html : nullptr;
-    message_json::write(body, s.w.data(), rec.cache, how);
+    message_json::write(body, s.w.data(), *rec.cache, how);
   }
   body.append("]}");
   sim_response r;
@@ -300,7 +300,7 @@ sim_response message_get(const scope& s, std::string_view id) {
   how.id = rid;
   how.select = mask;
   how.explicit_body = rec.edited && rec.edited->body_html ? &*rec.edited->body_html : nullptr;
-  message_json::write(item, s.w.data(), rec.cache, how);
+  message_json::write(item, s.w.data(), *rec.cache, how);
   // Single entity: `@odata.context` first, then the object's members (drop the leading '{').
   sim_response r;
   r.body = "{\"@odata.context\":\"" + s.w.graph_url() + "/$metadata#users('" + s.user.id + "')/messages/$entity\"," +
@@ -549,28 +549,40 @@ sim_response events(const scope& s) {
   return error(405, "ErrorInvalidRequest", "Specified HTTP method is not allowed for the request target.");
 }
 
+void write_user(std::string& out, const user_info& ui) {
+  out.push_back('{');
+  json::append_member(out, "id", ui.id);
+  out.push_back(',');
+  json::append_member(out, "displayName", ui.display_name);
+  out.push_back(',');
+  json::append_member(out, "userPrincipalName", ui.upn);
+  out.push_back(',');
+  json::append_member(out, "mail", ui.upn);
+  out.append(",\"businessPhones\":[],\"givenName\":");
+  json::append_string(out, ui.display_name.substr(0, ui.display_name.find(' ')));
+  out.append(",\"surname\":");
+  json::append_string(out, ui.display_name.substr(ui.display_name.find(' ') + 1));
+  out.append(",\"jobTitle\":null,\"mobilePhone\":null,\"officeLocation\":null,\"preferredLanguage\":\"en-US\"}");
+}
+
 sim_response users_list(world& w, const tenant_info& t) {
   sim_response r;
   r.body = "{\"@odata.context\":\"" + w.graph_url() + "/$metadata#users\",\"value\":[";
   for (uint32_t u = 0; u < t.user_count; ++u) {
-    const user_info& ui = w.data().users()[t.first_user + u];
     if (u)
       r.body.push_back(',');
-    r.body.push_back('{');
-    json::append_member(r.body, "id", ui.id);
-    r.body.push_back(',');
-    json::append_member(r.body, "displayName", ui.display_name);
-    r.body.push_back(',');
-    json::append_member(r.body, "userPrincipalName", ui.upn);
-    r.body.push_back(',');
-    json::append_member(r.body, "mail", ui.upn);
-    r.body.append(",\"businessPhones\":[],\"givenName\":");
-    json::append_string(r.body, ui.display_name.substr(0, ui.display_name.find(' ')));
-    r.body.append(",\"surname\":");
-    json::append_string(r.body, ui.display_name.substr(ui.display_name.find(' ') + 1));
-    r.body.append(",\"jobTitle\":null,\"mobilePhone\":null,\"officeLocation\":null,\"preferredLanguage\":\"en-US\"}");
+    write_user(r.body, w.data().users()[t.first_user + u]);
   }
   r.body += "]}";
+  finish(r, nullptr);
+  return r;
+}
+
+sim_response user_get(world& w, const user_info& ui) {
+  sim_response r;
+  std::string obj;
+  write_user(obj, ui);
+  r.body = "{\"@odata.context\":\"" + w.graph_url() + "/$metadata#users/$entity\"," + obj.substr(1);
   finish(r, nullptr);
   return r;
 }
@@ -722,7 +734,8 @@ sim_response graph_api::execute(const graph_call& c, bool in_batch) {
   auto& rest = s.rest;
   auto seg_is = [&](size_t i, std::string_view name) { return rest.size() > i && ieq(rest[i], name); };
   if (rest.empty()) {
-    r = error(405, "ErrorInvalidRequest", "Use GET /users to read users.");
+    r = c.method == "GET" ? user_get(world_, *user)
+                          : error(405, "ErrorInvalidRequest", "Specified HTTP method is not allowed for the request target.");
   } else if (seg_is(0, "mailFolders") && rest.size() == 1 && c.method == "GET") {
     r = folders(s, std::nullopt);
   } else if (seg_is(0, "mailFolders") && rest.size() == 2 && c.method == "GET") {

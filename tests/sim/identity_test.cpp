@@ -241,3 +241,19 @@ TEST_CASE("a short token lifetime from the fault profile shows in expires_in", "
   REQUIRE(c.status == 200);
   CHECK(c.body.at("expires_in").as_int64() == 5);
 }
+
+TEST_CASE("GET /users lists only the token's tenant; GET /users/{id} reads one user", "[sim][identity][users]") {
+  sim_harness h;
+  std::string tok = h.token(1);
+  auto r = h.http().get(h.graph() + "/users", h.auth(tok));
+  REQUIRE(r.status == 200);
+  auto users = json::parse(r.body).at("value").as_array();
+  REQUIRE(users.size() == 3);
+  for (auto& u : users)
+    CHECK(std::string(u.at("userPrincipalName").as_string()).find("@fabrikam.com") != std::string::npos);
+  std::string id(users.at(0).at("id").as_string());
+  auto one = h.http().get(h.graph() + "/users/" + id, h.auth(tok));
+  REQUIRE(one.status == 200);
+  CHECK(json::parse(one.body).at("id").as_string() == id);
+  CHECK(h.http().get(h.graph() + "/me/messages", h.auth(tok)).status == 400); // app tokens have no /me
+}
