@@ -27,13 +27,15 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
 struct server::impl {
-  net::io_context ioc;
-  std::optional<ssl::context> tls;
-  std::optional<tcp::acceptor> acceptor;
-  std::vector<std::thread> threads;
+  // Declaration order is destruction order reversed: connections (owned by the io_context) may
+  // still hold throttle-slot guards that touch `state`, so `state` outlives `ioc`.
   std::unique_ptr<world> state;
   std::unique_ptr<graph_api> graph;
   std::unique_ptr<control_api> control;
+  std::optional<ssl::context> tls;
+  net::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
   uint16_t port = 0;
   bool running = false;
 
