@@ -593,7 +593,8 @@ graph_call call_of(const http_request& req) {
   c.method = std::string(req.method_string());
   c.target = std::string(req.target());
   c.authorization = std::string(req[http::field::authorization]);
-  for (auto it = req.find(http::field::prefer); it != req.end() && it->name() == http::field::prefer; ++it) {
+  auto [first, last] = req.equal_range(http::field::prefer);
+  for (auto it = first; it != last; ++it) {
     if (!c.prefer.empty())
       c.prefer += ",";
     c.prefer += std::string(it->value());
