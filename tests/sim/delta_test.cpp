@@ -133,7 +133,6 @@ TEST_CASE("the same seed gives the same data; another seed different data", "[si
   auto collect = [](uint64_t seed) {
     auto o = sim_harness::defaults();
     o.seed = seed;
-    o.tenant_certificates = false;
     sim_harness h(o);
     std::string tok = h.token(0);
     auto r = h.http().get(h.graph() + "/users/" + h.user_upn(0, 0) + "/mailFolders/inbox/messages/delta",

@@ -168,7 +168,11 @@ TEST_CASE("token endpoint errors carry Entra's AADSTS codes", "[sim][identity]")
 }
 
 TEST_CASE("a certificate-signed client assertion (RS256 and PS256) gets a token", "[sim][identity]") {
-  sim_harness h;
+  auto o = sim_harness::defaults();
+  o.tenant_certificates = true;
+  sim_harness h(o);
+  CHECK(str(h.tenant(1), "certificate_pem").rfind("-----BEGIN CERTIFICATE-----", 0) == 0);
+  CHECK(str(h.tenant(1), "private_key_pem").rfind("-----BEGIN PRIVATE KEY-----", 0) == 0);
   auto& t = h.tenant(1);
   std::string dir = str(t, "directory_id");
   std::string aud = h.srv().url() + "/" + dir + "/oauth2/v2.0/token";
