@@ -11,6 +11,7 @@
 #include "sim/graph_error.hpp"
 #include "sim/json_text.hpp"
 #include "sim/message_json.hpp"
+#include "sim/page_buffers.hpp"
 #include "sim/time_text.hpp"
 
 namespace m365::sim {
@@ -206,7 +207,7 @@ sim_response message_delta(const scope& s, std::optional<uint16_t> folder_from_p
   }
   mailbox& mb = s.w.mailbox_of(s.user.index);
   std::vector<delta_item> items;
-  std::string body;
+  std::string body = page_buffers::take();
   std::lock_guard<std::mutex> lock(mb.mutex);
   if (has_token && (st.generation != mb.generation || s.fault.sync_state_not_found)) {
     if (s.fault.sync_state_not_found)

@@ -15,6 +15,7 @@
 #include "sim/control_api.hpp"
 #include "sim/graph_api.hpp"
 #include "sim/graph_error.hpp"
+#include "sim/page_buffers.hpp"
 #include "sim/tenant_certificate.hpp"
 #include "sim/world.hpp"
 
@@ -107,6 +108,7 @@ private:
     if (pending_.how == sim_response::delivery::normal) {
       http::async_write(stream_, res_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
         self->pending_.release.reset();
+        page_buffers::give(std::move(self->res_.body()));
         if (ec || !self->keep_alive_) {
           self->close_quietly();
           return;
