@@ -103,7 +103,7 @@ graph_call call_of(const http_request& req) {
 sim_response graph_api::handle(const http_request& req) {
   graph_call c = call_of(req);
   sim_response r;
-  std::string_view path = c.target.substr(0, c.target.find('?'));
+  std::string_view path = std::string_view(c.target).substr(0, c.target.find('?'));
   if (iequals(path, "/v1.0/$batch"))
     r = batch(c);
   else
