@@ -41,6 +41,9 @@ struct server_options {
   unsigned max_concurrent_per_mailbox = 4;
   uint32_t max_requests_per_window = 10000;
   int64_t throttle_window_s = 600;
+  /// Requests arriving this soon after a Retry-After was issued are not counted as early: the
+  /// client had sent them before the 429 could reach it. Default: 100 ms.
+  uint32_t early_grace_ms = 100;
   /// Generate an RSA key and certificate per tenant (for JWT client assertions). Default: true.
   bool tenant_certificates = true;
 };

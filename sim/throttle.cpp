@@ -2,8 +2,12 @@
 
 namespace m365::sim {
 
-throttle::throttle(unsigned max_concurrent, uint32_t max_per_window, int64_t window_s)
-  : max_concurrent_(max_concurrent), max_per_window_(max_per_window), window_(window_s) {}
+throttle::throttle(unsigned max_concurrent, uint32_t max_per_window, int64_t window_s,
+                   std::chrono::milliseconds early_grace)
+  : max_concurrent_(max_concurrent),
+    max_per_window_(max_per_window),
+    window_(window_s),
+    early_grace_(early_grace) {}
 
 void throttle::set_limits(unsigned max_concurrent, uint32_t max_per_window, int64_t window_s) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -17,7 +21,7 @@ throttle::admission throttle::admit(const std::string& app, const std::string& m
   auto now = clock::now();
   state& s = states_[{app, mailbox}];
   admission a;
-  a.early = now < s.not_before;
+  a.early = now < s.not_before && now >= s.told_at + early_grace_;
   a.attempted_concurrency = s.in_flight + 1;
   while (!s.recent.empty() && s.recent.front() + window_ <= now)
     s.recent.pop_front();
@@ -38,8 +42,10 @@ throttle::admission throttle::admit(const std::string& app, const std::string& m
     s.recent.push_back(now);
   } else {
     auto until = now + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(a.retry_after_s));
-    if (until > s.not_before)
+    if (until > s.not_before) {
       s.not_before = until;
+      s.told_at = now;
+    }
   }
   return a;
 }
@@ -54,9 +60,12 @@ void throttle::release(const std::string& app, const std::string& mailbox) {
 void throttle::told_to_wait(const std::string& app, const std::string& mailbox, double seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
   state& s = states_[{app, mailbox}];
-  auto until = clock::now() + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(seconds));
-  if (until > s.not_before)
+  auto now = clock::now();
+  auto until = now + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(seconds));
+  if (until > s.not_before) {
     s.not_before = until;
+    s.told_at = now;
+  }
 }
 
 } // namespace m365::sim

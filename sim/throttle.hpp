@@ -2,6 +2,10 @@
 // Graph's Outlook limits per (application, mailbox): at most N concurrent requests and M
 // requests per sliding window; beyond that 429 ApplicationThrottled with Retry-After. It also
 // remembers the Retry-After it gave so requests arriving before it passed can be counted.
+// A request that arrives within `early_grace` of the Retry-After being issued is not counted:
+// the client sent it before the 429 could reach it (several requests of one mailbox may be in
+// flight at once), so it is no violation; a client that ignores Retry-After keeps sending
+// after the grace and is counted.
 #pragma once
 
 #include <chrono>
@@ -26,7 +30,8 @@ public:
     unsigned attempted_concurrency = 0; ///< in-flight requests including this one
   };
 
-  throttle(unsigned max_concurrent, uint32_t max_per_window, int64_t window_s);
+  throttle(unsigned max_concurrent, uint32_t max_per_window, int64_t window_s,
+           std::chrono::milliseconds early_grace = std::chrono::milliseconds{100});
 
   /// Called when a request for (app, mailbox) arrives. When allowed, `release` must follow.
   admission admit(const std::string& app, const std::string& mailbox);
@@ -40,11 +45,13 @@ private:
     unsigned in_flight = 0;
     std::deque<clock::time_point> recent;
     clock::time_point not_before{};
+    clock::time_point told_at{};  ///< when the Retry-After behind not_before was issued
   };
   std::mutex mutex_;
   unsigned max_concurrent_;
   uint32_t max_per_window_;
   std::chrono::seconds window_;
+  std::chrono::milliseconds early_grace_;
   uint64_t concurrency_rejections_ = 0;
   std::map<std::pair<std::string, std::string>, state> states_;
 };

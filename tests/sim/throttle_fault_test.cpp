@@ -28,7 +28,9 @@ void set_faults(sim_harness& h, const std::string& profile) {
 } // namespace
 
 TEST_CASE("429 carries a fractional Retry-After and early retries are counted", "[sim][throttle][faults]") {
-  sim_harness h;
+  auto options = sim_harness::defaults();
+  options.early_grace_ms = 0;  // count from the instant the 429 left
+  sim_harness h{options};
   std::string tok = h.token(0);
   set_faults(h, R"({"throttle_429":1.0,"retry_after_seconds":[1.5]})");
   auto r = h.http().get(folders_url(h), h.auth(tok));
@@ -45,6 +47,19 @@ TEST_CASE("429 carries a fractional Retry-After and early retries are counted", 
   // Another mailbox of the same app was never told to wait.
   CHECK(h.http().get(folders_url(h, 0, 1), h.auth(tok)).status == 200);
   CHECK(h.state().stats().early_requests_total() == 1);
+}
+
+TEST_CASE("a request already in flight when the 429 left is not counted as early",
+          "[sim][throttle][faults]") {
+  auto options = sim_harness::defaults();
+  options.early_grace_ms = 10000;  // everything this test sends is within the grace
+  sim_harness h{options};
+  std::string tok = h.token(0);
+  set_faults(h, R"({"throttle_429":1.0,"retry_after_seconds":[30]})");
+  CHECK(h.http().get(folders_url(h), h.auth(tok)).status == 429);
+  set_faults(h, "{}");
+  CHECK(h.http().get(folders_url(h), h.auth(tok)).status == 200);
+  CHECK(h.state().stats().early_requests_total() == 0);
 }
 
 TEST_CASE("429 can come without Retry-After", "[sim][throttle][faults]") {
