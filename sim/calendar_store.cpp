@@ -1,6 +1,7 @@
 #include "sim/calendar_store.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "sim/base64url.hpp"
@@ -19,14 +20,26 @@ calendar_store::calendar_store(const dataset& data, uint32_t mailbox) : data_(da
 }
 
 std::vector<calendar_item> calendar_store::round(uint64_t since, uint64_t upper, int64_t ws, int64_t we) const {
+  // The round is a snapshot at `upper`: items changed later are seen as they were then (the
+  // first later change's `before`), so positions inside a paged round never shift.
+  auto after_upper = std::upper_bound(log_.begin(), log_.end(), upper,
+                                      [](uint64_t s, const log_entry& e) { return s < e.seq; });
+  std::unordered_map<uint32_t, const event_fields*> at_upper;
+  for (auto it = after_upper; it != log_.end(); ++it)
+    at_upper.emplace(it->index, it->before.get());
+  auto state_at_upper = [&](uint32_t index) {
+    auto found = at_upper.find(index);
+    return found == at_upper.end() ? events_[index].get() : found->second;
+  };
   std::vector<calendar_item> out;
   if (since == 0) {
     // First sync: every live instance in the window, by start time.
     std::vector<std::pair<int64_t, calendar_item>> all;
     for (uint32_t i = 0; i < events_.size(); ++i) {
-      if (!events_[i])
+      const event_fields* e = state_at_upper(i);
+      if (!e)
         continue;
-      for (auto& in : expand_instances(*events_[i], ws, we))
+      for (auto& in : expand_instances(*e, ws, we))
         all.push_back({in.start, {i, in.occurrence, false}});
     }
     std::stable_sort(all.begin(), all.end(), [](auto& a, auto& b) { return a.first < b.first; });
@@ -35,13 +48,12 @@ std::vector<calendar_item> calendar_store::round(uint64_t since, uint64_t upper,
     return out;
   }
   auto lo = std::upper_bound(log_.begin(), log_.end(), since, [](uint64_t s, const log_entry& e) { return s < e.seq; });
-  auto hi = std::upper_bound(log_.begin(), log_.end(), upper, [](uint64_t s, const log_entry& e) { return s < e.seq; });
   std::unordered_set<uint32_t> seen;
-  for (auto it = lo; it != hi; ++it) {
+  for (auto it = lo; it != after_upper; ++it) {
     if (!seen.insert(it->index).second)
       continue;
     const event_fields* before = it->before.get(); // state at `since`
-    const event_fields* now = events_[it->index].get();
+    const event_fields* now = state_at_upper(it->index);
     std::vector<event_instance> old_in, new_in;
     if (before)
       old_in = expand_instances(*before, ws, we);

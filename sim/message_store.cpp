@@ -94,14 +94,15 @@ message_fields message_store::fields_of(uint32_t index) const {
 
 const message_record& message_store::materialize(uint32_t index) {
   message_record& r = records_[index];
-  if (!r.cache.built()) {
+  if (!r.cache) {
+    r.cache = std::make_unique<message_cache>();
     message_fields f = fields_of(index);
     if (r.created == 0) {
       r.created = f.received;
       r.modified = f.received + 2;
     }
     message_json::build_cache(data_, f, ids_.folder_id(mailbox_, r.folder), change_key(index, r.version),
-                              r.created, r.modified, r.cache);
+                              r.created, r.modified, *r.cache);
   }
   return r;
 }
@@ -143,7 +144,7 @@ bool message_store::update(uint32_t index, const std::function<void(message_fiel
   patch(*r.edited);
   r.modified = now;
   ++r.version;
-  r.cache = {};
+  r.cache.reset();
   ++seq_;
   append(r.folder, index, change::updated);
   return true;
@@ -164,7 +165,7 @@ bool message_store::move(uint32_t index, uint16_t folder, int64_t now) {
   r.folder = folder;
   r.modified = now;
   ++r.version;
-  r.cache = {};
+  r.cache.reset();
   append(folder, index, change::created);
   return true;
 }

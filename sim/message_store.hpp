@@ -29,7 +29,7 @@ struct message_record {
   int64_t created = 0;
   int64_t modified = 0;
   std::unique_ptr<message_fields> edited; ///< null: content is the seeded recipe
-  message_cache cache;                    ///< built lazily, dropped on change
+  std::unique_ptr<message_cache> cache;    ///< built when first served, dropped on change
 };
 
 /// One emitted item of a delta page.

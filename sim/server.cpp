@@ -15,6 +15,7 @@
 #include "sim/control_api.hpp"
 #include "sim/graph_api.hpp"
 #include "sim/graph_error.hpp"
+#include "sim/page_buffers.hpp"
 #include "sim/tenant_certificate.hpp"
 #include "sim/world.hpp"
 
@@ -27,13 +28,15 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
 struct server::impl {
-  net::io_context ioc;
-  std::optional<ssl::context> tls;
-  std::optional<tcp::acceptor> acceptor;
-  std::vector<std::thread> threads;
+  // Declaration order is destruction order reversed: connections (owned by the io_context) may
+  // still hold throttle-slot guards that touch `state`, so `state` outlives `ioc`.
   std::unique_ptr<world> state;
   std::unique_ptr<graph_api> graph;
   std::unique_ptr<control_api> control;
+  std::optional<ssl::context> tls;
+  net::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
   uint16_t port = 0;
   bool running = false;
 
@@ -105,6 +108,7 @@ private:
     if (pending_.how == sim_response::delivery::normal) {
       http::async_write(stream_, res_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
         self->pending_.release.reset();
+        page_buffers::give(std::move(self->res_.body()));
         if (ec || !self->keep_alive_) {
           self->close_quietly();
           return;

@@ -45,6 +45,9 @@ int main(int argc, char** argv) {
   app.add_option("--tls-cert", o.tls_cert_file, "PEM certificate chain: serve https")->check(CLI::ExistingFile);
   app.add_option("--tls-key", o.tls_key_file, "PEM private key for --tls-cert")->check(CLI::ExistingFile);
   app.add_option("--token-lifetime", o.token_lifetime_s, "access token lifetime in seconds")->capture_default_str();
+  app.add_option("--early-grace-ms", o.early_grace_ms,
+                 "requests this soon after a Retry-After was issued are not counted as early (already in flight)")
+    ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {

@@ -206,3 +206,28 @@ TEST_CASE("$batch items are throttled one by one with their own 429", "[sim][bat
   CHECK(items.at(0).at("body").at("error").at("code").as_string() == "ApplicationThrottled");
   CHECK(items.at(1).at("status").as_int64() == 200); // /users is not mailbox-scoped
 }
+
+TEST_CASE("a calendar round is a snapshot: items created mid-round wait for the next round", "[sim][calendar]") {
+  sim_harness h;
+  std::string tok = h.token(0);
+  std::string upn = h.user_upn(0, 0);
+  int64_t anchor = h.state().data().anchor_time();
+  window w{anchor - 60 * 86400, anchor + 180 * 86400};
+  auto first = h.http().get(view_url(h, upn, w), h.auth(tok, "odata.maxpagesize=2"));
+  REQUIRE(first.status == 200);
+  std::string next(json::parse(first.body).at("@odata.nextLink").as_string());
+  std::string start = format_utc_z(anchor - 59 * 86400), end = format_utc_z(anchor - 59 * 86400 + 1800);
+  auto created = h.http().request("POST", h.graph() + "/users/" + upn + "/events", event_body("Mid-round", start, end),
+                                  json_headers(h, tok));
+  REQUIRE(created.status == 201);
+  std::string id(json::parse(created.body).at("id").as_string());
+  auto rest = h.walk(next, tok, "odata.maxpagesize=2");
+  REQUIRE(rest.failed_status == 0);
+  size_t in_round = 0;
+  for (auto& e : rest.items)
+    in_round += e.at("id").as_string() == id;
+  CHECK(in_round == 0);
+  auto following = h.walk(rest.delta_link, tok, "odata.maxpagesize=2");
+  REQUIRE(following.items.size() == 1);
+  CHECK(following.items[0].at("id").as_string() == id);
+}

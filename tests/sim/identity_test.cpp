@@ -168,7 +168,11 @@ TEST_CASE("token endpoint errors carry Entra's AADSTS codes", "[sim][identity]")
 }
 
 TEST_CASE("a certificate-signed client assertion (RS256 and PS256) gets a token", "[sim][identity]") {
-  sim_harness h;
+  auto o = sim_harness::defaults();
+  o.tenant_certificates = true;
+  sim_harness h(o);
+  CHECK(str(h.tenant(1), "certificate_pem").rfind("-----BEGIN CERTIFICATE-----", 0) == 0);
+  CHECK(str(h.tenant(1), "private_key_pem").rfind("-----BEGIN PRIVATE KEY-----", 0) == 0);
   auto& t = h.tenant(1);
   std::string dir = str(t, "directory_id");
   std::string aud = h.srv().url() + "/" + dir + "/oauth2/v2.0/token";
@@ -240,4 +244,20 @@ TEST_CASE("a short token lifetime from the fault profile shows in expires_in", "
   auto c = post_token(h, str(t, "directory_id"), secret_form(t, str(t, "client_secret")));
   REQUIRE(c.status == 200);
   CHECK(c.body.at("expires_in").as_int64() == 5);
+}
+
+TEST_CASE("GET /users lists only the token's tenant; GET /users/{id} reads one user", "[sim][identity][users]") {
+  sim_harness h;
+  std::string tok = h.token(1);
+  auto r = h.http().get(h.graph() + "/users", h.auth(tok));
+  REQUIRE(r.status == 200);
+  auto users = json::parse(r.body).at("value").as_array();
+  REQUIRE(users.size() == 3);
+  for (auto& u : users)
+    CHECK(std::string(u.at("userPrincipalName").as_string()).find("@fabrikam.com") != std::string::npos);
+  std::string id(users.at(0).at("id").as_string());
+  auto one = h.http().get(h.graph() + "/users/" + id, h.auth(tok));
+  REQUIRE(one.status == 200);
+  CHECK(json::parse(one.body).at("id").as_string() == id);
+  CHECK(h.http().get(h.graph() + "/me/messages", h.auth(tok)).status == 400); // app tokens have no /me
 }

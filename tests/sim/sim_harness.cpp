@@ -12,6 +12,7 @@ server_options sim_harness::defaults() {
   o.messages = 40;
   o.events = 12;
   o.threads = 2;
+  o.tenant_certificates = false; // RSA keys cost time; the certificate tests turn them on
   return o;
 }
 

@@ -15,7 +15,8 @@ namespace m365::sim::testing {
 
 class sim_harness {
 public:
-  /// Starts a simulator (2 tenants x 3 users, 40 messages, 12 events unless changed).
+  /// Starts a simulator (2 tenants x 3 users, 40 messages, 12 events, no tenant certificates
+  /// unless changed).
   explicit sim_harness(server_options options = defaults());
   static server_options defaults();
 

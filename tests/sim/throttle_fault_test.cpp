@@ -195,7 +195,6 @@ TEST_CASE("replayed items repeat within a round but the walk still covers the fo
 TEST_CASE("faults are deterministic per seed", "[sim][faults][seed]") {
   auto statuses = [](uint64_t fault_seed) {
     auto o = sim_harness::defaults();
-    o.tenant_certificates = false;
     o.faults_json = R"({"seed":)" + std::to_string(fault_seed) + R"(,"http_503":0.3,"throttle_429":0.2})";
     sim_harness h(o);
     std::string tok = h.token(0);
