@@ -2,6 +2,27 @@
 // actors. Thread-safe entry point: submit() may be called from any thread; all state lives on
 // the transport's strand and completion callbacks run there (keep them short: turn the
 // response into an actor message and return).
+//
+// The adapters library in one picture (everything CAF-free):
+//
+//   actor ──submit(graph_request, cb)──> graph_client (per tenant, on an asio strand)
+//                                          │ link_guard: URL on the tenant's Graph base? else foreign_host
+//                                          │ mailbox_gate: ≤4 in flight, throttle pause, 10k/10min
+//                                          │ token_source::get_token (token_cache -> token_client)
+//                                          │ http_transport: keep-alive pool per host:port, TLS verify
+//                                          │ retry_policy: Retry-After / backoff / 401 refresh once
+//   actor <──cb(graph_response{body: padded})──┘
+//   actor: message_page_decoder / event_page_decoder .decode(body, page_context) -> email_page
+//
+// Typical use by a mailbox actor (the callback runs on the asio strand: only send a message):
+//
+//   auto req = m365::initial_message_delta(graph_base, mailbox, "inbox", 100);  // or follow_link
+//   client->submit(std::move(req), [self = caf::actor{self}](m365::graph_response r) {
+//     caf::anon_send(self, page_fetched_atom_v, std::move(r));   // move: the body is not copied
+//   });   // (graph_response needs a type id in the actor layer, or decode here and send the page)
+//   // in the actor: if (!r.ok) map r.error (graph_errc) ...; else
+//   //   auto page = decoder_.decode(r.body, ctx);   // expected<email_page>; corrupted -> bad_response
+//   //   page->link.url is the next/delta link; check it with client->check_link() before storing.
 #pragma once
 
 #include <chrono>

@@ -12,7 +12,10 @@ namespace m365 {
 namespace {
 
 std::string path_segment(std::string_view s) {
-  // '/' is not a pchar, so a crafted mailbox or folder cannot add path segments.
+  // '/' is not a pchar, so a crafted mailbox or folder cannot add path segments; "." and ".."
+  // are escaped so they are not dot segments either.
+  if (s == "." || s == "..")
+    return s.size() == 1 ? "%2E" : "%2E%2E";
   return boost::urls::encode(s, boost::urls::pchars);
 }
 

@@ -1,6 +1,8 @@
 // Ownership: see header.
 #include "adapters/http_connection.hpp"
 
+#include <charconv>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/stream_traits.hpp>
@@ -17,7 +19,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 http_connection::http_connection(executor_type ex, asio::ssl::context* tls, graph_endpoint peer)
-  : ex_(ex), tls_ctx_(tls), peer_(std::move(peer)), resolver_(ex) {}
+  : ex_(ex), tls_ctx_(tls), peer_(std::move(peer)), resolver_(ex), resolve_timer_(ex) {}
 
 template <class F>
 void http_connection::with_stream(F&& f) {
@@ -101,8 +103,16 @@ void http_connection::start_connect() {
   }
   set_expiry(connect_deadline_);
   auto self = shared_from_this();
+  resolve_timer_.expires_at(connect_deadline_);
+  resolve_timer_.async_wait([self](beast::error_code ec) {
+    if (!ec)
+      self->resolver_.cancel();
+  });
   resolver_.async_resolve(peer_.host, std::to_string(peer_.port),
     [self](beast::error_code ec, asio::ip::tcp::resolver::results_type results) {
+      self->resolve_timer_.cancel();
+      if (ec == asio::error::operation_aborted)
+        ec = beast::error::timeout;
       if (ec)
         return self->finish(ec, "resolve");
       auto on_connect = [self](beast::error_code ec2, const asio::ip::tcp::endpoint&) {
@@ -111,7 +121,8 @@ void http_connection::start_connect() {
         self->connected_ = true;
         if (!self->tls_)
           return self->start_write();
-        self->set_expiry(self->deadline_);
+        // The handshake counts as connecting (connect_timeout).
+        self->set_expiry(self->connect_deadline_);
         self->tls_->async_handshake(asio::ssl::stream_base::client, [self](beast::error_code ec3) {
           if (ec3) {
             self->connected_ = false;
@@ -153,8 +164,16 @@ void http_connection::start_write() {
 void http_connection::on_header() {
   // Reserve the body with simdjson's padding before Beast fills it: the decoder then parses in
   // place and nothing is copied.
-  if (auto len = parser_->content_length(); len && *len <= max_body_)
-    parser_->get().body().reserve(static_cast<size_t>(*len) + simdjson::SIMDJSON_PADDING);
+  // (Read from the validated header rather than parser::content_length(), whose
+  // boost::optional trips GCC 12's -Wmaybe-uninitialized in sanitizer builds.)
+  auto& res = parser_->get();
+  if (auto it = res.find(http::field::content_length); it != res.end()) {
+    size_t len = 0;
+    const auto value = it->value();
+    auto [end, err] = std::from_chars(value.data(), value.data() + value.size(), len);
+    if (err == std::errc{} && end == value.data() + value.size() && len <= max_body_)
+      res.body().reserve(len + simdjson::SIMDJSON_PADDING);
+  }
   auto self = shared_from_this();
   with_stream([&](auto& stream) {
     http::async_read(stream, buffer_, *parser_, [self](beast::error_code ec, size_t) {

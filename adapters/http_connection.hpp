@@ -11,6 +11,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -58,6 +59,7 @@ private:
   boost::asio::ssl::context* tls_ctx_;
   graph_endpoint peer_;
   boost::asio::ip::tcp::resolver resolver_;
+  boost::asio::steady_timer resolve_timer_;  ///< bounds name resolution (not covered by the stream's expiry)
   std::unique_ptr<boost::beast::tcp_stream> plain_;
   std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
   boost::beast::flat_buffer buffer_;

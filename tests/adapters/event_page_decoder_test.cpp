@@ -189,3 +189,21 @@ TEST_CASE("every truncation of a calendar page is an error", "[adapters][decoder
     CHECK_FALSE(page.has_value());
   }
 }
+
+TEST_CASE("an event with several locations keeps the combined display name and all attendees",
+          "[adapters][decoder][events]") {
+  event_page_decoder d;
+  auto ev = d.decode_event(fixture_body("event_create_multiple_locations_201.json"), ctx());
+  REQUIRE(ev.has_value());
+  CHECK(ev->location == "Conf Room 3; Fourth Coffee; Home Office");
+  REQUIRE(ev->attendees.size() == 2);
+  CHECK(ev->attendees[0].who.address == "DanaS@contoso.onmicrosoft.com");
+  CHECK(ev->attendees[1].who.address == "AlexW@contoso.onmicrosoft.com");
+}
+
+TEST_CASE("an update body with placeholders and no id is refused", "[adapters][decoder][events]") {
+  event_page_decoder d;
+  auto ev = d.decode_event(fixture_body("event_update_200.json"), ctx());
+  REQUIRE_FALSE(ev.has_value());
+  CHECK(ev.error().message() == "event: id is missing");
+}

@@ -335,3 +335,42 @@ TEST_CASE("stopping the client fails queued requests and refuses new ones",
   CHECK_FALSE(late.ok);
   CHECK(late.message == "graph client stopped");
 }
+
+TEST_CASE("a throttle answer pauses the whole queue of that mailbox and no other",
+          "[adapters][client][e2e]") {
+  std::atomic<int> a_calls{0};
+  test_graph_server server([&](const test_graph_server::request& req) {
+    const bool mailbox_a = req.target().find("/users/a/") != boost::beast::string_view::npos;
+    if (mailbox_a && a_calls++ == 0)
+      return test_graph_server::reply{429, {{"Retry-After", "0.3"}}, "{}"};
+    return test_graph_server::reply{200, {}, "{}"};
+  });
+  client_fixture fx(server.base(), client_fixture::fast_retry(),
+                    [](graph_client_settings& s) { s.mailbox.max_concurrent = 1; });
+  auto submit = [&](const std::string& path, const std::string& mailbox) {
+    auto p = std::make_shared<std::promise<graph_response>>();
+    auto f = p->get_future();
+    fx.client->submit(get(server.base() + path, mailbox), [p](graph_response r) { p->set_value(std::move(r)); });
+    return f;
+  };
+  auto a1 = submit("/users/a/first", "a");
+  auto a2 = submit("/users/a/second", "a");
+  auto b1 = submit("/users/b/first", "b");
+  for (auto* f : {&a1, &a2, &b1}) {
+    REQUIRE(f->wait_for(10s) == std::future_status::ready);
+    CHECK(f->get().ok);
+  }
+  auto seen = server.requests();
+  REQUIRE(seen.size() == 4);
+  auto when = [&](const std::string& target, int nth) {
+    for (const auto& s : seen)
+      if (s.target == "/v1.0" + target && nth-- == 0)
+        return s.at;
+    FAIL("no request for " << target);
+    return std::chrono::steady_clock::time_point{};
+  };
+  const auto throttled_at = when("/users/a/first", 0);
+  CHECK(when("/users/a/first", 1) - throttled_at >= 300ms);
+  CHECK(when("/users/a/second", 0) - throttled_at >= 300ms);  // queued behind the pause
+  CHECK(when("/users/b/first", 0) - throttled_at < 300ms);    // another mailbox goes on
+}
