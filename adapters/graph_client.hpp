@@ -8,7 +8,7 @@
 //   actor ──submit(graph_request, cb)──> graph_client (per tenant, on an asio strand)
 //                                          │ link_guard: URL on the tenant's Graph base? else foreign_host
 //                                          │ mailbox_gate: ≤4 in flight, throttle pause, 10k/10min
-//                                          │ token_source::get_token (token_cache -> token_client)
+//                                          │ token_source::get_token (the engine: its tenant's token actor)
 //                                          │ http_transport: keep-alive pool per host:port, TLS verify
 //                                          │ retry_policy: Retry-After / backoff / 401 refresh once
 //   actor <──cb(graph_response{body: padded})──┘
