@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <set>
@@ -187,7 +188,12 @@ std::vector<uint64_t> verify(const std::string& dir, const std::map<size_t, uint
 TEST_CASE("every acknowledged page survives SIGKILL at random points", "[store][crash]") {
   test::temp_dir dir;
   const auto store_dir = dir.sub("store");
-  const uint64_t seed = 20261126;
+  // `make soak` runs this with more kills and another seed (see tests/store/CMakeLists.txt).
+  const uint64_t seed = std::getenv("M365_CRASH_SEED")
+                          ? std::strtoull(std::getenv("M365_CRASH_SEED"), nullptr, 10)
+                          : 20261126;
+  const int runs = std::getenv("M365_CRASH_KILLS") ? std::atoi(std::getenv("M365_CRASH_KILLS"))
+                                                   : 100;
   std::mt19937_64 rng{seed};
   std::map<size_t, uint64_t> acked;
   size_t kills = 0;
@@ -195,7 +201,7 @@ TEST_CASE("every acknowledged page survives SIGKILL at random points", "[store][
   uint64_t stale_readers = 0;
   auto started = std::chrono::steady_clock::now();
   std::vector<uint64_t> stored;
-  for (int run = 0; run < 100; ++run) {
+  for (int run = 0; run < runs; ++run) {
     auto c = spawn_writer(store_dir, std::to_string(seed + static_cast<uint64_t>(run)));
     // Kill point: after K acknowledged pages plus a random busy delay (0..6 ms), so kills land
     // during open, inside commits, between commits and while acks are written.
