@@ -66,7 +66,9 @@ std::optional<purge_plan> plan_of(const lmdb_store& store, const rules_options& 
   auto plan = make_purge_plan(store, std::move(*candidate), opts.tenant);
   if (!plan) {
     std::cerr << "error: preview failed: " << plan.error().to_string() << "\n";
-    exit_code = exit_failure;
+    // An invalid --tenant is the command line's fault, not the store's.
+    exit_code = plan.error().code() == status_code::invalid_argument ? exit_bad_config
+                                                                     : exit_failure;
     return std::nullopt;
   }
   return std::move(*plan);

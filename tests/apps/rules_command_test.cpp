@@ -97,6 +97,30 @@ TEST_CASE("rules purge removes exactly the items its preview counted, and only w
   CHECK(n > 0);
   CHECK(preview.output.find("-> excluded by no-fee-proposals v1") != std::string::npos);
 
+  {  // An invalid candidate is refused naming the problem; a tenant rule must name a tenant.
+    auto bad = dir.file("bad-rule.json");
+    write_file(bad, R"({"id": "x", "level": "org", "action": "exclude", "priorty": 1,
+      "match": {"subject_contains": "a"}})");
+    auto run = run_to_end({binary, "rules", "preview", "--data-dir", dir.file("data"), "--rule", bad});
+    CHECK(run.exit_code == 2);
+    CHECK(run.output.find("priorty") != std::string::npos);
+    write_file(bad, R"({"id": "x", "level": "tenant", "scope": "no-such-tenant",
+      "action": "exclude", "match": {"subject_contains": "a"}})");
+    run = run_to_end({binary, "rules", "preview", "--data-dir", dir.file("data"), "--rule", bad});
+    CHECK(run.exit_code == 2);
+    CHECK(run.output.find("no-such-tenant") != std::string::npos);
+  }
+  {  // --tenant previews one tenant's items, with a token of its own.
+    auto first_tenant = capture(preview.output, R"(\n  ([a-z0-9-]+) / )");
+    REQUIRE_FALSE(first_tenant.empty());
+    auto one = run_to_end({binary, "rules", "preview", "--data-dir", dir.file("data"), "--rule",
+                           rule_file, "--tenant", first_tenant});
+    REQUIRE(one.exit_code == 0);
+    auto n_one = std::stoul(capture(one.output, R"(newly excluded: (\d+))"));
+    CHECK(n_one > 0);
+    CHECK(n_one <= n);
+    CHECK(capture(one.output, R"(preview token: ([0-9a-f]{16}))") != token);
+  }
   {  // A wrong token exits 2 and changes nothing.
     auto wrong = token;
     wrong[0] = wrong[0] == '0' ? '1' : '0';
