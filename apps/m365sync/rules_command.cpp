@@ -230,9 +230,10 @@ void register_rules_command(CLI::App& app, int& exit_code) {
     "removes the newly excluded items as a Graph deletion would (record, time index, dedupe and "
     "aliases) with one audit record (actor cli, action purge, rule id, version and counts) in "
     "one transaction, and stores the rule in a second one. Safe beside a running server (LMDB "
-    "serialises writers across processes); a running server picks the stored rule up at its "
-    "next rule reload or restart.\n"
-    "Exit codes: 0 purged, 1 store failure (nothing purged), 2 bad arguments, invalid rule or "
+    "serialises writers across processes), but a running server loads stored rules only at "
+    "start: restart it after the purge, or it keeps storing new items the rule excludes.\n"
+    "Exit codes: 0 purged, 1 store failure (nothing purged, unless it says only storing the rule "
+    "failed), 2 bad arguments, invalid rule or "
     "token mismatch (nothing purged).");
   purge->callback([&exit_code, opts] { exit_code = run_purge(*opts); });
 
