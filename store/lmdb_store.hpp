@@ -94,6 +94,14 @@ private:
   std::vector<entry> entries_;
 };
 
+/// One stored source of an activity, as the admin purge names it.
+struct activity_ref {
+  tenant_id tenant;
+  user_id user;
+  std::string graph_id;
+  bool event = false;  ///< false: an email
+};
+
 /// A page of reads: items plus an opaque cursor for the next call (empty when done).
 template <class T>
 struct read_page {
@@ -165,6 +173,17 @@ public:
   /// Appends an audit record (who, what, details as JSON text) at time `at`.
   status append_audit(timestamp_ms at, const std::string& actor, const std::string& action,
                       const std::string& details);
+
+  /// Admin purge (design.md section 3): removes every listed item exactly as Graph `@removed`
+  /// of its sources would (record, time index, dedupe entry, aliases). A ref to a record removes
+  /// the item with every dedupe source of it (the other tenant's or folder's copy would
+  /// otherwise be promoted and the item stay stored); a ref to an alias source removes only that
+  /// alias. Appends one audit record (action "purge"), all in ONE transaction. A ref with an
+  /// invalid id, or naming no stored record or alias, fails the whole purge (invalid_argument /
+  /// not_found) and nothing is written. Writer-thread call; LMDB serialises writers across
+  /// processes, so an admin CLI may run it beside a serving process.
+  status purge(const std::vector<activity_ref>& items, timestamp_ms at, const std::string& actor,
+               const std::string& details);
 
   // -- reads (any thread) -----------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 // Configuration records: tenants, sealed credentials, user assignments, rules, free-standing
-// sync-log lines and the audit log. Small, rare writes; each is its own transaction.
+// sync-log lines, the audit log and the admin purge. Small, rare writes; each is its own
+// transaction.
 #include <utility>
 
 #include "messages/ids.hpp"
@@ -191,29 +192,64 @@ status lmdb_store::append_sync_log(const sync_log_line& line) {
   });
 }
 
+namespace {
+
+/// Puts an encoded audit record at `at`, sequenced after the last record of that millisecond.
+status put_audit(MDB_txn* txn, MDB_dbi audit, timestamp_ms at, std::string_view value) {
+  uint32_t seq = 0;
+  lmdb::cursor c;
+  if (int rc = c.open(txn, audit); rc != MDB_SUCCESS) return lmdb::to_status(rc, "open cursor");
+  auto next = keys::audit_key(at + 1, 0);
+  MDB_val k, v;
+  int rc = c.seek(next, k, v);
+  rc = rc == MDB_SUCCESS ? c.prev(k, v) : c.last(k, v);
+  if (rc == MDB_SUCCESS) {
+    auto key = lmdb::to_view(k);
+    if (key.size() == 12 && keys::read_time(key) == at) {
+      for (int i = 8; i < 12; ++i) seq = (seq << 8) | static_cast<uint8_t>(key[i]);
+      ++seq;
+    }
+  }
+  c.close();
+  return put_value(txn, audit, keys::audit_key(at, seq), value, "put audit");
+}
+
+} // namespace
+
 status lmdb_store::append_audit(timestamp_ms at, const std::string& actor,
                                 const std::string& action, const std::string& details) {
   std::string value;
   encode_record(audit_record{at, actor, action, details}, value);
+  return impl_->write(
+    [&](MDB_txn* txn) { return put_audit(txn, impl_->dbis.audit, at, value); });
+}
+
+status lmdb_store::purge(const std::vector<activity_ref>& items, timestamp_ms at,
+                         const std::string& actor, const std::string& details) {
+  for (auto& ref : items) {
+    if (auto s = check_tenant(ref.tenant); !s) return s;
+    if (auto s = check_user(ref.user); !s) return s;
+    if (ref.graph_id.empty() || ref.graph_id.size() > keys::max_graph_id_size)
+      return status::invalid_argument("purge: graph id of " + ref.tenant + "/" + ref.user +
+                                      " must be 1.." + std::to_string(keys::max_graph_id_size) +
+                                      " bytes");
+  }
+  std::string value;
+  encode_record(audit_record{at, actor, "purge", details}, value);
   return impl_->write([&](MDB_txn* txn) -> status {
-    // Sequence within the millisecond: one more than the last record at `at`.
-    uint32_t seq = 0;
-    lmdb::cursor c;
-    if (int rc = c.open(txn, impl_->dbis.audit); rc != MDB_SUCCESS)
-      return lmdb::to_status(rc, "open cursor");
-    auto next = keys::audit_key(at + 1, 0);
-    MDB_val k, v;
-    int rc = c.seek(next, k, v);
-    rc = rc == MDB_SUCCESS ? c.prev(k, v) : c.last(k, v);
-    if (rc == MDB_SUCCESS) {
-      auto key = lmdb::to_view(k);
-      if (key.size() == 12 && keys::read_time(key) == at) {
-        for (int i = 8; i < 12; ++i) seq = (seq << 8) | static_cast<uint8_t>(key[i]);
-        ++seq;
-      }
+    for (auto& ref : items) {
+      bool removed = false;
+      if (auto s = impl_->writer.remove(txn, ref.tenant, ref.user, ref.graph_id, ref.event,
+                                        removed);
+          !s)
+        return s;
+      // The transaction is aborted: nothing of this purge is written.
+      if (!removed)
+        return status::not_found(std::string("purge: no stored ") +
+                                 (ref.event ? "event " : "email ") + ref.tenant + "/" + ref.user +
+                                 "/" + ref.graph_id);
     }
-    c.close();
-    return put_value(txn, impl_->dbis.audit, keys::audit_key(at, seq), value, "put audit");
+    return put_audit(txn, impl_->dbis.audit, at, value);
   });
 }
 

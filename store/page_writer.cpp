@@ -183,6 +183,29 @@ status page_writer::apply(MDB_txn* txn, const event_page& page, commit_ack& ack)
   return apply_page(txn, page, ack);
 }
 
+status page_writer::remove(MDB_txn* txn, std::string_view tenant, std::string_view user,
+                           std::string_view graph_id, bool is_event, bool& removed) {
+  txn_ = txn;
+  // An empty folder matches the source wherever it is stored.
+  std::string promoted;
+  auto remove_one = [&](std::string_view t, std::string_view u, std::string_view id, bool& r) {
+    promoted.clear();
+    return is_event ? remove_source<event>(t, u, id, {}, r, &promoted)
+                    : remove_source<email>(t, u, id, {}, r, &promoted);
+  };
+  if (auto s = remove_one(tenant, user, graph_id, removed); !s || !removed) return s;
+  // The item must go, not move to its next source: follow each promotion.
+  while (!promoted.empty()) {
+    std::string owner = promoted;
+    keys::record_key_parts next;
+    if (!keys::parse_record_key(owner, next))
+      return status::corrupted("dedupe entry holds a malformed source key");
+    bool next_removed = false;
+    if (auto s = remove_one(next.tenant, next.user, next.graph_id, next_removed); !s) return s;
+  }
+  return status::ok();
+}
+
 template <class Page>
 status page_writer::apply_page(MDB_txn* txn, const Page& page, commit_ack& ack) {
   using item_type = typename decltype(page.items)::value_type;
@@ -419,7 +442,7 @@ status page_writer::del_time_keys(uint8_t kind, std::string_view tenant, std::st
 template <class Item>
 status page_writer::remove_source(std::string_view tenant, std::string_view user,
                                   std::string_view graph_id, std::string_view folder,
-                                  bool& removed) {
+                                  bool& removed, std::string* promoted_key) {
   using T = activity_traits<Item>;
   removed = false;
   std::string key = keys::record_key(tenant, user, graph_id);
@@ -480,6 +503,7 @@ status page_writer::remove_source(std::string_view tenant, std::string_view user
         !s)
       return s;
     entry.owner = next_key;
+    if (promoted_key) *promoted_key = next_key;
     value_.clear();
     encode_record(entry, value_);
     return put(dbis_.dedupe, dedupe_key_, value_, "put dedupe");

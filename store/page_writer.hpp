@@ -44,12 +44,21 @@ public:
   status apply(MDB_txn* txn, const email_page& page, commit_ack& ack);
   status apply(MDB_txn* txn, const event_page& page, commit_ack& ack);
 
+  /// Admin purge of one stored item: removes the source exactly as a Graph `@removed` of it
+  /// would (record, time index, dedupe entry, alias), whatever its folder; when that promotes
+  /// another source of the same item to owner, removes that one too, until the item is gone.
+  /// A ref to an alias removes only that alias. `removed` is false when no record or alias of
+  /// that source exists.
+  status remove(MDB_txn* txn, std::string_view tenant, std::string_view user,
+                std::string_view graph_id, bool is_event, bool& removed);
+
 private:
   template <class Page> status apply_page(MDB_txn* txn, const Page& page, commit_ack& ack);
   template <class Item> status upsert(const delta_link& link, const Item& item, commit_ack& ack);
   template <class Item>
   status remove_source(std::string_view tenant, std::string_view user, std::string_view graph_id,
-                       std::string_view folder, bool& removed);
+                       std::string_view folder, bool& removed,
+                       std::string* promoted_key = nullptr);
   template <class Item>
   status sweep(const delta_link& link, uint64_t& swept);
   template <class Item>

@@ -19,6 +19,7 @@ void register_backup_command(CLI::App& app, int& exit_code);
 void register_admin_key_command(CLI::App& app, int& exit_code);
 void register_demo_command(CLI::App& app, int& exit_code);
 void register_export_command(CLI::App& app, int& exit_code);
+void register_rules_command(CLI::App& app, int& exit_code);
 void register_version_command(CLI::App& app, int& exit_code);
 
 } // namespace m365::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   m365::cli::register_admin_key_command(app, exit_code);
   m365::cli::register_demo_command(app, exit_code);
   m365::cli::register_export_command(app, exit_code);
+  m365::cli::register_rules_command(app, exit_code);
   m365::cli::register_version_command(app, exit_code);
   try {
     app.parse(argc, argv);
