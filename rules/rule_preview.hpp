@@ -6,11 +6,11 @@
 // items the candidate would newly exclude (and newly include). The store scan that feeds it is
 // wired by the caller: for each stored item, call add(item, ctx) with the item's tenant context.
 //
-// Purge seam: purging stored items that a new rule excludes (design.md section 3) is the same
-// scan with newly_excludes(item) as the filter: the API, after an admin confirms the previewed
-// counts, asks the persistence actor to delete exactly those items in one transaction per batch
-// and to append an audit-log line (who, rule id and version, counts per tenant and user). Nothing
-// is deleted here.
+// Purge: purging stored items that a new rule excludes (design.md section 3) is the same scan
+// with newly_excludes(item) as the filter; `m365sync rules purge` (apps/m365sync/rule_purge_plan)
+// recomputes the preview, checks the operator's preview token, and removes exactly those items
+// with lmdb_store::purge, which writes the audit record in the same transaction. Nothing is
+// deleted here.
 #pragma once
 
 #include <cstdint>
