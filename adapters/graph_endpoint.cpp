@@ -8,17 +8,6 @@
 
 namespace m365 {
 
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-} // namespace
-
 std::string_view raw_authority(std::string_view url) noexcept {
   const auto start = url.find("//");
   if (start == std::string_view::npos)
@@ -77,7 +66,7 @@ expected<graph_endpoint> graph_endpoint::parse(std::string_view base) {
     return status::invalid_argument("endpoint '" + std::string(base) + "' is not an absolute URL");
   const boost::urls::url_view& u = *parsed;
   graph_endpoint ep;
-  ep.scheme = lower(u.scheme());
+  ep.scheme = ascii_lower(u.scheme());
   if (ep.scheme != "https" && ep.scheme != "http")
     return status::invalid_argument("endpoint '" + std::string(base)
                                     + "': only https (or http to loopback) is supported");
@@ -86,7 +75,7 @@ expected<graph_endpoint> graph_endpoint::parse(std::string_view base) {
   if (u.has_userinfo() || u.has_query() || u.has_fragment())
     return status::invalid_argument("endpoint '" + std::string(base)
                                     + "' must not carry user info, a query or a fragment");
-  std::string host = lower(u.encoded_host());
+  std::string host = ascii_lower(u.encoded_host());
   if (host.size() > 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
   if (host.empty() || host.find('%') != std::string::npos)
@@ -108,6 +97,13 @@ expected<graph_endpoint> graph_endpoint::parse(std::string_view base) {
     path.pop_back();
   ep.path_prefix = path;
   return ep;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
 }
 
 } // namespace m365

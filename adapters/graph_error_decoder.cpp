@@ -35,20 +35,12 @@ bool read_inner(json_value v, graph_error_body& out, field_error& err) {
 } // namespace
 
 expected<graph_error_body> decode_graph_error(const padded_body& body) {
-  if (!body.is_padded())
-    return status::internal(std::string(what) + ": body buffer lacks simdjson padding");
   simdjson::ondemand::parser parser;
   simdjson::ondemand::document doc;
-  field_error err;
-  if (auto e = parser.iterate(body.view().data(), body.size(), body.bytes().capacity()).get(doc)) {
-    err.fail(e, "", "object");
-    return decode_failure(what, "", err);
-  }
   simdjson::ondemand::object root;
-  if (auto e = doc.get_object().get(root)) {
-    err.fail(e, "", "object");
-    return decode_failure(what, "top level", err);
-  }
+  if (auto opened = open_object(body, parser, doc, root, what); !opened)
+    return opened;
+  field_error err;
   graph_error_body out;
   bool seen = false;
   for (auto field : root) {

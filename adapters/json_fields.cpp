@@ -259,4 +259,34 @@ bool read_timestamp(json_value v, int64_t& out, field_error& err, const char* na
   return true;
 }
 
+status check_page_body(const padded_body& body, const decoder_limits& limits, const char* what) {
+  if (body.size() > limits.max_body_bytes)
+    return status::corrupted(std::string(what) + ": body of " + std::to_string(body.size())
+                             + " bytes exceeds the limit of "
+                             + std::to_string(limits.max_body_bytes));
+  if (!body.is_padded())
+    return status::internal(std::string(what) + ": body buffer lacks simdjson padding");
+  if (nesting_exceeds(body.view(), limits.max_depth))
+    return status::corrupted(std::string(what) + ": JSON nests deeper than "
+                             + std::to_string(limits.max_depth) + " levels");
+  return status::ok();
+}
+
+status open_object(const padded_body& body, simdjson::ondemand::parser& parser,
+                   simdjson::ondemand::document& doc, simdjson::ondemand::object& root,
+                   const char* what) {
+  if (!body.is_padded())
+    return status::internal(std::string(what) + ": body buffer lacks simdjson padding");
+  field_error err;
+  if (auto e = parser.iterate(body.view().data(), body.size(), body.bytes().capacity()).get(doc)) {
+    err.fail(e, "", "object");
+    return decode_failure(what, "", err);
+  }
+  if (auto e = doc.get_object().get(root)) {
+    err.fail(e, "", "object");
+    return decode_failure(what, "top level", err);
+  }
+  return status::ok();
+}
+
 } // namespace m365

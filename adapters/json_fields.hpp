@@ -9,6 +9,8 @@
 
 #include <simdjson.h>
 
+#include "adapters/padded_body.hpp"
+#include "adapters/page_context.hpp"
 #include "messages/participant.hpp"
 #include "messages/status.hpp"
 
@@ -52,6 +54,16 @@ bool read_recipients(json_value v, std::vector<participant>& out, field_error& e
 /// decoders check the limit with this pass: string contents are skipped with memchr, so the
 /// cost is a small fraction of the parse.
 bool nesting_exceeds(std::string_view json, size_t max_depth) noexcept;
+
+/// Parses a small body (an error or token answer) and positions `root` on its top-level object;
+/// `parser` and `doc` must outlive `root`. `what` names the body in the failure message.
+status open_object(const padded_body& body, simdjson::ondemand::parser& parser,
+                   simdjson::ondemand::document& doc, simdjson::ondemand::object& root,
+                   const char* what);
+
+/// The checks every page decoder makes before parsing: size limit, simdjson padding, nesting.
+/// `what` names the page in the message ("messages page").
+status check_page_body(const padded_body& body, const decoder_limits& limits, const char* what);
 
 /// True when nothing but whitespace follows the value just read (no trailing content).
 bool at_document_end(simdjson::ondemand::document& doc) noexcept;

@@ -10,12 +10,6 @@ namespace m365 {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 status refuse(std::string_view why, std::string_view shown) {
   return status::permission_denied("foreign_host: " + std::string(why) + " (" + std::string(shown)
@@ -29,8 +23,8 @@ expected<std::string> link_guard::check(std::string_view link) const {
   if (!parsed)
     return refuse("link is not an absolute URL", "unparseable");
   boost::urls::url u(*parsed);
-  const std::string scheme = lower(u.scheme());
-  std::string host = lower(u.encoded_host());
+  const std::string scheme = ascii_lower(u.scheme());
+  std::string host = ascii_lower(u.encoded_host());
   const std::string shown = scheme + "://" + host + (u.has_port() ? ":" + std::string(u.port()) : "");
   if (u.has_userinfo())
     return refuse("link carries user info", shown);

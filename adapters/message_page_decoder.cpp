@@ -95,15 +95,8 @@ message_page_decoder& message_page_decoder::operator=(message_page_decoder&&) no
 
 expected<email_page> message_page_decoder::decode(const padded_body& body,
                                                   const page_context& ctx) {
-  if (body.size() > limits_.max_body_bytes)
-    return status::corrupted(std::string(page_what) + ": body of " + std::to_string(body.size())
-                             + " bytes exceeds the limit of "
-                             + std::to_string(limits_.max_body_bytes));
-  if (!body.is_padded())
-    return status::internal(std::string(page_what) + ": body buffer lacks simdjson padding");
-  if (nesting_exceeds(body.view(), limits_.max_depth))
-    return status::corrupted(std::string(page_what) + ": JSON nests deeper than "
-                             + std::to_string(limits_.max_depth) + " levels");
+  if (auto checked = check_page_body(body, limits_, page_what); !checked)
+    return checked;
   email_page page;
   field_error err;
   std::string where;

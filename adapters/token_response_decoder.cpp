@@ -33,20 +33,12 @@ bool read_int64(json_value v, int64_t& out, field_error& err, const char* name) 
 } // namespace
 
 expected<token_endpoint_reply> decode_token_reply(const padded_body& body) {
-  if (!body.is_padded())
-    return status::internal(std::string(what) + ": body buffer lacks simdjson padding");
   simdjson::ondemand::parser parser;
   simdjson::ondemand::document doc;
-  field_error err;
-  if (auto e = parser.iterate(body.view().data(), body.size(), body.bytes().capacity()).get(doc)) {
-    err.fail(e, "", "object");
-    return decode_failure(what, "", err);
-  }
   simdjson::ondemand::object root;
-  if (auto e = doc.get_object().get(root)) {
-    err.fail(e, "", "object");
-    return decode_failure(what, "top level", err);
-  }
+  if (auto opened = open_object(body, parser, doc, root, what); !opened)
+    return opened;
+  field_error err;
   token_endpoint_reply out;
   for (auto field : root) {
     simdjson::ondemand::field f;
