@@ -289,4 +289,18 @@ status open_object(const padded_body& body, simdjson::ondemand::parser& parser,
   return status::ok();
 }
 
+status set_page_link(std::string next, std::string delta, const page_context& ctx,
+                     const char* what, m365::delta_link& link, bool& final_page) {
+  if (next.empty() == delta.empty())
+    return status::corrupted(std::string(what) + (next.empty()
+      ? ": neither @odata.nextLink nor @odata.deltaLink is present"
+      : ": both @odata.nextLink and @odata.deltaLink are present"));
+  final_page = !delta.empty();
+  link.tenant = ctx.tenant;
+  link.user = ctx.user;
+  link.folder = ctx.folder;
+  link.url = final_page ? std::move(delta) : std::move(next);
+  return status::ok();
+}
+
 } // namespace m365

@@ -12,6 +12,7 @@
 #include "adapters/padded_body.hpp"
 #include "adapters/page_context.hpp"
 #include "messages/participant.hpp"
+#include "messages/sync_state.hpp"
 #include "messages/status.hpp"
 
 namespace m365 {
@@ -60,6 +61,11 @@ bool nesting_exceeds(std::string_view json, size_t max_depth) noexcept;
 status open_object(const padded_body& body, simdjson::ondemand::parser& parser,
                    simdjson::ondemand::document& doc, simdjson::ondemand::object& root,
                    const char* what);
+
+/// The end of every delta page: exactly one of `next` (nextLink) / `delta` (deltaLink) is present. Sets
+/// `final_page` (a deltaLink) and `link` (url, and tenant/user/folder from `ctx`).
+status set_page_link(std::string next, std::string delta, const page_context& ctx,
+                     const char* what, m365::delta_link& link, bool& final_page);
 
 /// The checks every page decoder makes before parsing: size limit, simdjson padding, nesting.
 /// `what` names the page in the message ("messages page").

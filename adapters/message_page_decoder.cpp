@@ -176,15 +176,10 @@ expected<email_page> message_page_decoder::decode(const padded_body& body,
     where = "after the top-level object";
     return fail();
   }
-  if (next_link.empty() == delta_link.empty())
-    return status::corrupted(std::string(page_what) + (next_link.empty()
-      ? ": neither @odata.nextLink nor @odata.deltaLink is present"
-      : ": both @odata.nextLink and @odata.deltaLink are present"));
-  page.final_page = !delta_link.empty();
-  page.link.tenant = ctx.tenant;
-  page.link.user = ctx.user;
-  page.link.folder = ctx.folder;
-  page.link.url = page.final_page ? std::move(delta_link) : std::move(next_link);
+  if (auto linked = set_page_link(std::move(next_link), std::move(delta_link), ctx, page_what,
+                                  page.link, page.final_page);
+      !linked)
+    return linked;
   return page;
 }
 
