@@ -46,6 +46,7 @@ public:
     path_ = pattern;
   }
   ~bench_dir() {
+    if (std::getenv("M365_BENCH_KEEP") != nullptr) return;  // for mdb_stat -a afterwards
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }
