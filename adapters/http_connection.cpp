@@ -2,8 +2,12 @@
 #include "adapters/http_connection.hpp"
 
 #include <charconv>
+#include <limits>
+#include <optional>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http/read.hpp>
@@ -161,22 +165,64 @@ void http_connection::start_write() {
   });
 }
 
-void http_connection::on_header() {
-  // Reserve the body with simdjson's padding before Beast fills it: the decoder then parses in
-  // place and nothing is copied.
-  // (Read from the validated header rather than parser::content_length(), whose
-  // boost::optional trips GCC 12's -Wmaybe-uninitialized in sanitizer builds.)
-  auto& res = parser_->get();
-  if (auto it = res.find(http::field::content_length); it != res.end()) {
-    size_t len = 0;
-    const auto value = it->value();
-    auto [end, err] = std::from_chars(value.data(), value.data() + value.size(), len);
-    if (err == std::errc{} && end == value.data() + value.size() && len <= max_body_)
-      res.body().reserve(len + simdjson::SIMDJSON_PADDING);
+namespace {
+
+/// The Content-Length of a parsed header, when it is present and a plain decimal number.
+/// (Read from the header rather than parser::content_length(), whose boost::optional trips
+/// GCC 12's -Wmaybe-uninitialized in sanitizer builds.)
+std::optional<size_t> declared_length(const http::response<http::string_body>& res) {
+  auto it = res.find(http::field::content_length);
+  if (it == res.end()) return std::nullopt;
+  size_t len = 0;
+  const auto value = it->value();
+  auto [end, err] = std::from_chars(value.data(), value.data() + value.size(), len);
+  if (err != std::errc{} || end != value.data() + value.size()) return std::nullopt;
+  return len;
+}
+
+/// Lets asio::async_read ask the socket for everything still missing in one read instead of
+/// its default 64 KiB per call (a Graph page is megabytes).
+struct read_all_at_once {
+  size_t operator()(const boost::system::error_code& ec, size_t) const noexcept {
+    return ec ? 0 : std::numeric_limits<size_t>::max();
   }
+};
+
+} // namespace
+
+void http_connection::on_header() {
+  auto& res = parser_->get();
+  auto length = declared_length(res);
+  if (length && *length <= max_body_ && !parser_->is_done() && !parser_->chunked())
+    return read_body(*length);
+  // Chunked, unsized or over the limit: Beast's parser reads (and enforces body_limit).
   auto self = shared_from_this();
   with_stream([&](auto& stream) {
     http::async_read(stream, buffer_, *parser_, [self](beast::error_code ec, size_t) {
+      self->finish(ec, "read");
+    });
+  });
+}
+
+void http_connection::read_body(size_t length) {
+  // The body goes straight from the socket into a string reserved with simdjson's padding, in
+  // as few reads as the socket allows: the decoder then parses it in place, nothing is copied.
+  auto& body = parser_->get().body();
+  body.reserve(length + simdjson::SIMDJSON_PADDING);
+  auto buffered = buffer_.data();
+  const size_t early = std::min(length, buffered.size());  // arrived with the header
+  body.assign(static_cast<const char*>(buffered.data()), early);
+  buffer_.consume(early);
+  body.resize(length);
+  if (early == length)
+    return finish({}, "read");
+  auto self = shared_from_this();
+  with_stream([&](auto& stream) {
+    asio::async_read(stream, asio::buffer(body.data() + early, length - early), read_all_at_once{},
+                     [self](beast::error_code ec, size_t) {
+      // A connection closed inside the body is a truncated answer, as the parser would say.
+      if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated)
+        ec = http::error::partial_message;
       self->finish(ec, "read");
     });
   });

@@ -53,6 +53,7 @@ private:
   void start_connect();
   void start_write();
   void on_header();
+  void read_body(size_t length);
   void finish(boost::beast::error_code ec, const char* stage);
 
   executor_type ex_;
