@@ -1,14 +1,14 @@
 #include "actors/org_supervisor.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/backoff.hpp"
-#include "actors/clock.hpp"
 #include "actors/gather.hpp"
+#include "actors/restart_tracker.hpp"
 #include "actors/tenant_supervisor.hpp"
 
 namespace m365 {
@@ -22,10 +22,8 @@ struct tenant_entry {
   tenant_actor supervisor;     ///< set while running
   std::string state;           ///< "running", "disabled", "restarting", "parked"
   std::string last_error;
-  uint32_t failures_in_row = 0;
   uint32_t restarts = 0;
-  timestamp_ms started_at = 0;
-  std::unique_ptr<backoff> restart_delay;
+  std::optional<restart_tracker> restart;  ///< made with the org's settings on first use
 };
 
 struct org_state {
@@ -47,6 +45,18 @@ std::vector<user_assignment> users_of(const org_state& st, const tenant_id& tena
   return out;
 }
 
+restart_tracker& restart_of(const org_state& st, tenant_entry& entry) {
+  if (!entry.restart)
+    entry.restart.emplace(st.cfg.restart_base, st.cfg.restart_cap, st.cfg.restart_healthy_after);
+  return *entry.restart;
+}
+
+/// An operator's change (new settings, enable, new credential): failures are counted afresh.
+void clear_failures(const org_state& st, tenant_entry& entry) {
+  restart_of(st, entry).reset();
+  entry.last_error.clear();
+}
+
 void start_tenant(self_ptr self, tenant_entry& entry) {
   auto& st = self->state;
   tenant_context ctx;
@@ -62,10 +72,11 @@ void start_tenant(self_ptr self, tenant_entry& entry) {
   ctx.retry_base = st.cfg.retry_base;
   ctx.restart_base = st.cfg.restart_base;
   ctx.restart_cap = st.cfg.restart_cap;
+  ctx.restart_healthy_after = st.cfg.restart_healthy_after;
   entry.supervisor = spawn_tenant_supervisor(self->system(), std::move(ctx));
   self->link_to(entry.supervisor);
   entry.state = "running";
-  entry.started_at = now_ms();
+  restart_of(st, entry).started(restart_tracker::clock::now());
 }
 
 void stop_tenant(self_ptr self, tenant_entry& entry, const char* new_state) {
@@ -121,17 +132,16 @@ void on_exit(self_ptr self, caf::exit_msg& msg) {
       continue;
     entry.supervisor = tenant_actor{};
     entry.last_error = self->system().render(msg.reason);
-    // A tenant that ran a while before failing starts a new count.
-    if (now_ms() - entry.started_at > 10 * 60 * 1000)
-      entry.failures_in_row = 0;
-    if (++entry.failures_in_row >= st.cfg.max_tenant_failures) {
+    // A tenant that ran healthy for a while before failing starts a new count.
+    auto& restart = restart_of(st, entry);
+    auto delay = restart.failed(restart_tracker::clock::now());
+    if (restart.failures_in_row() >= st.cfg.max_tenant_failures) {
       entry.state = "parked";
       spdlog::error("tenant {} parked after {} failures in a row: {}", id,
-                    entry.failures_in_row, entry.last_error);
+                    restart.failures_in_row(), entry.last_error);
       return;
     }
     entry.state = "restarting";
-    auto delay = entry.restart_delay->next();
     spdlog::warn("tenant {} supervisor failed ({}), restart in {} ms", id, entry.last_error,
                  delay.count());
     self->delayed_send(self, delay, restart_atom_v, id);
@@ -149,10 +159,23 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
   for (auto& user : st.cfg.users)
     st.users[user.user] = user;
   self->set_exit_handler([self](caf::exit_msg& msg) { on_exit(self, msg); });
+  if (st.cfg.persistence) {
+    // Every tenant commits through the one store writer: when it stops (a sticky store error,
+    // or it was shut down) nothing may limp on. Stop every tenant and end with its reason.
+    self->monitor(st.cfg.persistence);
+    self->set_down_handler([self](caf::down_msg& msg) {
+      if (msg.source != self->state.cfg.persistence.address())
+        return;
+      spdlog::critical("the store writer stopped ({}): every tenant stops",
+                       self->system().render(msg.reason));
+      for (auto& [id, entry] : self->state.tenants)
+        stop_tenant(self, entry, "stopped");
+      self->quit(msg.reason ? msg.reason : caf::make_error(caf::exit_reason::user_shutdown));
+    });
+  }
   for (auto& settings : st.cfg.tenants) {
     auto& entry = st.tenants[settings.id];
     entry.settings = settings;
-    entry.restart_delay = std::make_unique<backoff>(st.cfg.restart_base, st.cfg.restart_cap);
     if (settings.enabled)
       start_tenant(self, entry);
     else
@@ -166,13 +189,9 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
       if (!is_valid_tenant_id(settings.id))
         return caf::make_error(config_errc::invalid_value, "invalid tenant id: " + settings.id);
       auto& entry = self->state.tenants[settings.id];
-      if (!entry.restart_delay)
-        entry.restart_delay = std::make_unique<backoff>(self->state.cfg.restart_base,
-                                                        self->state.cfg.restart_cap);
       stop_tenant(self, entry, "disabled");
       entry.settings = std::move(settings);
-      entry.failures_in_row = 0;
-      entry.last_error.clear();
+      clear_failures(self->state, entry);
       if (entry.settings.enabled)
         start_tenant(self, entry);
       return status_of(self, entry.settings.id);
@@ -194,8 +213,7 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
       if (!on) {
         stop_tenant(self, entry, "disabled");
       } else if (!entry.supervisor) {
-        entry.failures_in_row = 0;
-        entry.last_error.clear();
+        clear_failures(self->state, entry);
         start_tenant(self, entry);
       }
       return status_of(self, id);
@@ -208,8 +226,7 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
       if (entry.settings.enabled) {
         // A new port reads the new credential; streams resume from their stored links.
         stop_tenant(self, entry, "disabled");
-        entry.failures_in_row = 0;
-        entry.last_error.clear();
+        clear_failures(self->state, entry);
         start_tenant(self, entry);
       }
       return status_of(self, id);

@@ -3,6 +3,8 @@
 //
 // Tenant lifecycle:  disabled <--enable/disable--> running --(supervisor failed)--> restarting
 //                    restarting --(backoff)--> running;  5 failures in a row --> parked
+// The org monitors the persistence actor: when the store writer stops, every tenant stops and
+// the org ends with the writer's reason (nothing fetches pages it could not store).
 // Every change (add, change settings or credential, disable, enable, assign) takes effect at
 // once with no restart of the server. The org does not write configuration to the store: the
 // caller persists it first (the API does), so a restart brings back the same picture.
@@ -34,9 +36,12 @@ struct engine_config {
   std::function<std::shared_ptr<spdlog::logger>(const tenant_id&)> make_logger;
   /// Run a first round as soon as a mailbox starts. Default: true.
   bool sync_at_start = true;
-  /// Tenant restart backoff. Defaults: 1 s doubling to 5 min; parked after 5 failures in a row.
+  /// Restart backoff of tenant supervisors and of mailbox/calendar actors. Defaults: 1 s doubling
+  /// to 5 min; a tenant is parked after 5 failures in a row. A tenant or actor that ran
+  /// `restart_healthy_after` (default 10 min) before failing starts counting afresh.
   std::chrono::milliseconds restart_base = std::chrono::seconds{1};
   std::chrono::milliseconds restart_cap = std::chrono::minutes{5};
+  std::chrono::milliseconds restart_healthy_after = std::chrono::minutes{10};
   uint32_t max_tenant_failures = 5;
   /// First retry delay of a failing page fetch. Default: 1 s.
   std::chrono::milliseconds retry_base = std::chrono::seconds{1};

@@ -7,8 +7,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/backoff.hpp"
 #include "actors/gather.hpp"
+#include "actors/restart_tracker.hpp"
 
 namespace m365 {
 
@@ -17,12 +17,18 @@ namespace {
 using tenant_private = tenant_actor::extend<
   caf::reacts_to<restart_atom, user_id, uint8_t>>;
 
-/// The two stream actors of one user.
+/// The two stream actors of one user, each with its own restart bookkeeping.
 struct user_children {
   user_assignment user;
   stream_actor mail;
   stream_actor calendar;
-  std::unique_ptr<backoff> restarts;
+  restart_tracker mail_restarts;
+  restart_tracker calendar_restarts;
+
+  stream_actor& child(stream_kind k) { return k == stream_kind::mail ? mail : calendar; }
+  restart_tracker& restarts(stream_kind k) {
+    return k == stream_kind::mail ? mail_restarts : calendar_restarts;
+  }
 };
 
 struct tenant_state {
@@ -43,8 +49,10 @@ struct tenant_state {
 
 using self_ptr = tenant_private::stateful_pointer<tenant_state>;
 
-stream_actor spawn_stream(self_ptr self, const user_assignment& user, stream_kind kind) {
+stream_actor spawn_stream(self_ptr self, user_children& children, stream_kind kind) {
   auto& st = self->state;
+  const auto& user = children.user;
+  children.restarts(kind).started(restart_tracker::clock::now());
   stream_context sc;
   sc.tenant = st.ctx.settings;
   sc.user = user;
@@ -61,12 +69,13 @@ stream_actor spawn_stream(self_ptr self, const user_assignment& user, stream_kin
 
 void add_user(self_ptr self, const user_assignment& user) {
   auto& st = self->state;
-  auto& entry = st.users[user.user];
-  entry.user = user;
-  entry.mail = spawn_stream(self, user, stream_kind::mail);
-  entry.calendar = spawn_stream(self, user, stream_kind::calendar);
-  if (!entry.restarts)
-    entry.restarts = std::make_unique<backoff>(st.ctx.restart_base, st.ctx.restart_cap);
+  auto tracker = [&] {
+    return restart_tracker{st.ctx.restart_base, st.ctx.restart_cap, st.ctx.restart_healthy_after};
+  };
+  auto [i, _] = st.users.emplace(user.user, user_children{user, {}, {}, tracker(), tracker()});
+  auto& entry = i->second;
+  entry.mail = spawn_stream(self, entry, stream_kind::mail);
+  entry.calendar = spawn_stream(self, entry, stream_kind::calendar);
 }
 
 void stop_user(self_ptr self, const user_id& user) {
@@ -117,12 +126,12 @@ void on_child_exit(self_ptr self, caf::exit_msg& msg) {
   }
   for (auto& [id, children] : st.users) {
     for (auto kind : {stream_kind::mail, stream_kind::calendar}) {
-      auto& child = kind == stream_kind::mail ? children.mail : children.calendar;
+      auto& child = children.child(kind);
       if (!child || msg.source != child.address())
         continue;
       child = stream_actor{};
       ++st.restarts;
-      auto delay = children.restarts->next();
+      auto delay = children.restarts(kind).failed(restart_tracker::clock::now());
       st.log().warn("user {}: {} actor failed ({}), restart in {} ms", id,
                     kind == stream_kind::mail ? "mailbox" : "calendar",
                     self->system().render(msg.reason), delay.count());
@@ -242,9 +251,8 @@ tenant_private::behavior_type tenant_impl(self_ptr self, tenant_context ctx) {
       if (i == st.users.end())
         return;  // unassigned meanwhile
       auto k = static_cast<stream_kind>(kind);
-      auto& child = k == stream_kind::mail ? i->second.mail : i->second.calendar;
-      if (!child)
-        child = spawn_stream(self, i->second.user, k);
+      if (!i->second.child(k))
+        i->second.child(k) = spawn_stream(self, i->second, k);
     },
   };
 }

@@ -3,7 +3,7 @@
 // Threading: an event-based actor.
 //
 // A child that fails is restarted alone after a capped exponential backoff (1 s .. 5 min), from
-// the links in the store; other users and other tenants are untouched. A tenant whose graph port
+// the links in the store (the backoff starts afresh once the child ran 10 minutes healthy); other users and other tenants are untouched. A tenant whose graph port
 // cannot be built (bad endpoints, unreadable credential) is parked with that reason. Stopping
 // the supervisor stops every child: nothing of the tenant is requested any more.
 #pragma once
@@ -35,6 +35,8 @@ struct tenant_context {
   /// Restart backoff of failed children. Defaults: 1 s doubling to 5 min.
   std::chrono::milliseconds restart_base = std::chrono::seconds{1};
   std::chrono::milliseconds restart_cap = std::chrono::minutes{5};
+  /// A child that ran this long before failing restarts with the first backoff step again.
+  std::chrono::milliseconds restart_healthy_after = std::chrono::minutes{10};
   /// Retry tuning passed to the stream actors (see stream_context).
   std::chrono::milliseconds retry_base = std::chrono::seconds{1};
 };

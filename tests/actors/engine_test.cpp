@@ -38,6 +38,7 @@ struct engine_fixture {
   std::shared_ptr<fake_graph> graph = std::make_shared<fake_graph>();
   std::shared_ptr<fake_store> store = std::make_shared<fake_store>();
   org_actor org;
+  persistence_actor persistence;
 
   engine_fixture() {
     for (auto tenant : {"contoso", "fabrikam"})
@@ -60,7 +61,8 @@ struct engine_fixture {
                             std::string{"user"} + std::to_string(u) + "@" + tenant + ".com",
                             "", 0});
     ec.ports = graph->factory();
-    ec.persistence = spawn_fake_persistence(sys, store);
+    persistence = spawn_fake_persistence(sys, store);
+    ec.persistence = persistence;
     ec.load_link = [s = store](auto& t, auto& u, auto& f) { return s->load(t, u, f); };
     ec.sync_at_start = false;
     ec.restart_base = 10ms;
@@ -306,4 +308,28 @@ TEST_CASE_METHOD(engine_fixture, "unknown tenants and bad ids are refused with c
   self->request(org, 10s, put_atom_v, make_tenant("Bad/Id"))
     .receive([&](tenant_status&) {}, [&](caf::error& e) { err = e; });
   CHECK(err == config_errc::invalid_value);
+}
+
+TEST_CASE_METHOD(engine_fixture,
+                 "when the store writer stops, every tenant stops and the org ends with its reason",
+                 "[engine]") {
+  CHECK(sync("contoso").errors.empty());
+  self->monitor(org);
+  auto reason = caf::make_error(store_errc::corrupted, "MDB_CORRUPTED: page checksum");
+  self->send_exit(persistence, reason);
+  caf::error org_reason;
+  bool org_down = false;
+  self->receive(
+    [&](caf::down_msg& msg) {
+      org_down = msg.source == org.address();
+      org_reason = msg.reason;
+    },
+    caf::after(10s) >> [] {});
+  REQUIRE(org_down);
+  CHECK(org_reason == reason);
+  // A sync request fails at once instead of fetching pages nobody could store.
+  bool refused = false;
+  self->request(org, 5s, sync_atom_v, tenant_id{"fabrikam"})
+    .receive([](round_report&) {}, [&](caf::error&) { refused = true; });
+  CHECK(refused);
 }
