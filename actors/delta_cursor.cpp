@@ -27,4 +27,14 @@ void delta_cursor::on_gone(timestamp_ms now) {
   committed_.updated_at = now;
 }
 
+bool delta_cursor::use_mailbox(const std::string& mailbox, timestamp_ms now) {
+  if (committed_.mailbox.empty() || committed_.mailbox == mailbox) {
+    committed_.mailbox = mailbox;
+    return false;
+  }
+  committed_.mailbox = mailbox;
+  on_gone(now);
+  return true;
+}
+
 } // namespace m365

@@ -9,6 +9,7 @@
 //      '<------------------- 410 Gone: generation+1, url cleared ----------'  => resync
 //   resync --pages (phase resync)--> final page committed: the store sweeps records of older
 //            generations in the same transaction, the stream is caught_up again.
+//   any state --the user's mailbox changed--> resync of the new mailbox (as after a 410).
 //
 // Only a committed page moves the cursor: a fetched page that fails to commit is fetched again.
 #pragma once
@@ -37,6 +38,11 @@ public:
 
   /// Graph answered 410 Gone for the current link: start a full resync of this stream.
   void on_gone(timestamp_ms now);
+
+  /// The stream now reads `mailbox`. A link stored without a mailbox is taken as that
+  /// mailbox's; a link of another mailbox is not followed: the stream resyncs, and the final
+  /// page sweeps what only the old mailbox had. True when a resync starts.
+  bool use_mailbox(const std::string& mailbox, timestamp_ms now);
 
   const delta_link& committed() const noexcept { return committed_; }
   sync_phase phase() const noexcept { return committed_.phase; }

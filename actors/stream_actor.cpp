@@ -89,6 +89,10 @@ caf::error load_streams(self_ptr self) {
       link = std::move(*stored);
     }
     s.cursor = delta_cursor{std::move(link)};
+    const auto previous = s.cursor.committed().mailbox;
+    if (s.cursor.use_mailbox(st.ctx.user.mailbox, now_ms()))
+      st.log().info("user {} {}: mailbox changed from {} to {}, full resync", st.ctx.user.user,
+                    folder, previous, st.ctx.user.mailbox);
     s.retry = std::make_unique<backoff>(st.ctx.retry_base, std::chrono::minutes{2}, st.rng());
     st.streams.push_back(std::move(s));
   }

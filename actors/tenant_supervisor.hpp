@@ -3,9 +3,10 @@
 // Threading: an event-based actor.
 //
 // A child that fails is restarted alone after a capped exponential backoff (1 s .. 5 min), from
-// the links in the store (the backoff starts afresh once the child ran 10 minutes healthy); other users and other tenants are untouched. A tenant whose graph port
-// cannot be built (bad endpoints, unreadable credential) is parked with that reason. Stopping
-// the supervisor stops every child: nothing of the tenant is requested any more.
+// the links in the store (the backoff starts afresh once the child ran 10 minutes healthy);
+// other users and other tenants are untouched. A tenant whose graph port cannot be built (bad
+// endpoints, unreadable credential) is parked with that reason. Stopping the supervisor stops
+// every child: nothing of the tenant is requested any more.
 #pragma once
 
 #include <chrono>

@@ -30,12 +30,16 @@ struct delta_link {
   timestamp_ms updated_at = 0;
   timestamp_ms window_start = 0;  ///< calendar only: the calendarView window of this link
   timestamp_ms window_end = 0;
+  /// The mailbox address the link walks. A stream whose user now has another mailbox starts a
+  /// resync instead of following the old mailbox's link. Empty in links stored before it was
+  /// recorded (taken as the user's current mailbox).
+  std::string mailbox;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, delta_link& x) {
   return f(caf::meta::type_name("delta_link"), x.tenant, x.user, x.folder, x.phase, x.url,
-           x.generation, x.updated_at, x.window_start, x.window_end);
+           x.generation, x.updated_at, x.window_start, x.window_end, x.mailbox);
 }
 
 enum class log_level : uint8_t { debug = 0, info, warn, error };

@@ -406,9 +406,12 @@ void encode_record(const delta_link& x, std::string& out) {
   w.i64(x.updated_at);
   w.i64(x.window_start);
   w.i64(x.window_end);
+  w.str(x.mailbox);
 }
 
 status decode_record(std::string_view bytes, delta_link& x) {
+  const uint8_t version = bytes.empty() ? 0 : static_cast<uint8_t>(bytes[0]);
+  x.mailbox.clear();
   return decode_with(bytes, "link", record_version::link, [&](byte_reader& r) {
     r.str(x.tenant);
     r.str(x.user);
@@ -419,6 +422,8 @@ status decode_record(std::string_view bytes, delta_link& x) {
     x.updated_at = r.i64();
     x.window_start = r.i64();
     x.window_end = r.i64();
+    if (version >= 2)
+      r.str(x.mailbox);
   });
 }
 

@@ -112,7 +112,7 @@ void BM_store_commit(benchmark::State& state) {
   auto& store = *opened.value();
   const bool sequential = state.range(2) != 0;
   email_page page;
-  page.link = {"contoso", "u-1001", "inbox", sync_phase::paging, "", 0, 0, 0, 0};
+  page.link = {"contoso", "u-1001", "inbox", sync_phase::paging, "", 0, 0, 0, 0, ""};
   for (size_t i = 0; i < page_size; ++i) page.items.push_back(samples()[i % distinct_emails]);
   uint64_t next = 0;
   uint64_t page_no = 0;

@@ -333,3 +333,37 @@ TEST_CASE_METHOD(engine_fixture,
     .receive([](round_report&) {}, [&](caf::error&) { refused = true; });
   CHECK(refused);
 }
+
+TEST_CASE_METHOD(engine_fixture,
+                 "a user given another mailbox of the same tenant resyncs it instead of following "
+                 "the old mailbox's link",
+                 "[engine]") {
+  CHECK(sync("contoso").errors.empty());
+  auto old_link = store->load("contoso", "contoso-u1", "inbox");
+  REQUIRE(old_link);
+  CHECK(old_link->mailbox == "user1@contoso.com");
+  graph->add_email("user9@contoso.com", "inbox", make_email("contoso-9-m0", "new mailbox"));
+  graph->add_email("user9@contoso.com", "inbox", make_email("contoso-9-m1", "new mailbox"));
+
+  bool assigned = false;
+  self->request(org, 5s, assign_atom_v,
+                user_assignment{"contoso-u1", "contoso", "user9@contoso.com", "", 0})
+    .receive([&](bool ok) { assigned = ok; }, [&](caf::error& err) { FAIL(sys.render(err)); });
+  REQUIRE(assigned);
+  CHECK(sync("contoso").errors.empty());
+
+  // The old link (a delta of user1's inbox) would have found nothing new in user9's inbox.
+  for (auto id : {"contoso-9-m0", "contoso-9-m1"}) {
+    std::lock_guard<std::mutex> guard{store->mutex};
+    CHECK(store->emails.count(std::string("contoso|contoso-u1|") + id) == 1);
+  }
+  auto link = store->load("contoso", "contoso-u1", "inbox");
+  REQUIRE(link);
+  CHECK(link->mailbox == "user9@contoso.com");
+  // A resync: its final page makes the store sweep what only user1's inbox had.
+  CHECK(link->generation == old_link->generation + 1);
+  // The other user of the tenant follows its own link as before.
+  auto other = store->load("contoso", "contoso-u2", "inbox");
+  REQUIRE(other);
+  CHECK(other->generation == 0);
+}

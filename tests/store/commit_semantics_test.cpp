@@ -40,7 +40,7 @@ email_page page_of(const std::string& tenant, const std::string& user, const std
                    std::vector<email> items, uint64_t page_no = 1) {
   email_page page;
   page.link = {tenant, user, folder, sync_phase::paging, "page:" + std::to_string(page_no), 0,
-               static_cast<timestamp_ms>(1000 + page_no), 0, 0};
+               static_cast<timestamp_ms>(1000 + page_no), 0, 0, ""};
   page.items = std::move(items);
   return page;
 }
@@ -70,7 +70,7 @@ TEST_CASE("re-applying pages in any grouping leaves every database byte-identica
   pages[5].link.generation = 1;
   pages[5].final_page = true;
   event_page events;
-  events.link = {"contoso", "u-1", "calendar", sync_phase::caught_up, "delta:1", 0, 5000, 0, 0};
+  events.link = {"contoso", "u-1", "calendar", sync_phase::caught_up, "delta:1", 0, 5000, 0, 0, ""};
   events.items = {sample::make_event("contoso", "u-1", "E1", 1),
                   sample::make_event("contoso", "u-1", "E2", 2)};
   events.final_page = true;
@@ -199,7 +199,7 @@ TEST_CASE("single events and series masters are deduplicated by iCalUId, occurre
   test::temp_dir dir;
   auto store = open_store(dir.path());
   event_page a;
-  a.link = {"contoso", "u-1", "calendar", sync_phase::paging, "p1", 0, 1, 0, 0};
+  a.link = {"contoso", "u-1", "calendar", sync_phase::paging, "p1", 0, 1, 0, 0, ""};
   a.items = {sample::make_event("contoso", "u-1", "M-1", 1, "UID-SERIES", event_kind::series_master),
              sample::make_event("contoso", "u-1", "O-1", 2, "UID-SERIES", event_kind::occurrence),
              sample::make_event("contoso", "u-1", "O-2", 3, "UID-SERIES", event_kind::exception),
@@ -208,7 +208,7 @@ TEST_CASE("single events and series masters are deduplicated by iCalUId, occurre
   CHECK(ack.upserted == 4);
   CHECK(ack.duplicates == 0);
   event_page b;
-  b.link = {"fabrikam", "u-1", "calendar", sync_phase::paging, "p1", 0, 2, 0, 0};
+  b.link = {"fabrikam", "u-1", "calendar", sync_phase::paging, "p1", 0, 2, 0, 0, ""};
   b.items = {sample::make_event("fabrikam", "u-1", "FM-1", 5, "UID-SERIES", event_kind::series_master),
              sample::make_event("fabrikam", "u-1", "FS-1", 6, "UID-SINGLE")};
   ack = commit_one(*store, b);
@@ -363,7 +363,7 @@ TEST_CASE("calendar resyncs sweep unseen events and removals drop them",
   test::temp_dir dir;
   auto store = open_store(dir.path());
   event_page first;
-  first.link = {"contoso", "u-1", "calendar", sync_phase::caught_up, "delta:1", 0, 10, 0, 0};
+  first.link = {"contoso", "u-1", "calendar", sync_phase::caught_up, "delta:1", 0, 10, 0, 0, ""};
   for (int i = 0; i < 6; ++i)
     first.items.push_back(sample::make_event("contoso", "u-1", "E" + std::to_string(i), i));
   first.final_page = true;
@@ -377,7 +377,7 @@ TEST_CASE("calendar resyncs sweep unseen events and removals drop them",
   CHECK_FALSE(store->get_event("contoso", "u-1", "E5").has_value());
 
   event_page resync;
-  resync.link = {"contoso", "u-1", "calendar", sync_phase::resync, "delta:2", 1, 12, 0, 0};
+  resync.link = {"contoso", "u-1", "calendar", sync_phase::resync, "delta:2", 1, 12, 0, 0, ""};
   resync.items = {first.items[0], first.items[1]};
   resync.final_page = true;
   auto ack = commit_one(*store, resync);

@@ -26,7 +26,7 @@ email_page make_page(size_t index, uint64_t page) {
   auto s = stream_at(index);
   email_page out;
   out.link = {s.tenant, s.user, s.folder, sync_phase::paging, "page:" + std::to_string(page), 0,
-              static_cast<timestamp_ms>(1'800'000'000'000 + page * 16 + index), 0, 0};
+              static_cast<timestamp_ms>(1'800'000'000'000 + page * 16 + index), 0, 0, ""};
   for (size_t i = 0; i < items_per_page; ++i)
     out.items.push_back(sample::make_email(s.tenant, s.user, s.folder, item_id(index, page, i),
                                            index * 1'000'003 + page * 101 + i));

@@ -35,7 +35,7 @@ email_page page_of(const std::string& tenant, const std::string& user, const std
                    std::vector<email> items, uint64_t page_no) {
   email_page page;
   page.link = {tenant, user, folder, sync_phase::paging, "page:" + std::to_string(page_no), 0,
-               static_cast<timestamp_ms>(1000 + page_no), 0, 0};
+               static_cast<timestamp_ms>(1000 + page_no), 0, 0, ""};
   page.items = std::move(items);
   return page;
 }
@@ -50,7 +50,7 @@ void fill(lmdb_store& store) {
   commit_page(store, page_of("contoso", "u-1", "inbox", {owner}, 3));
   commit_page(store, page_of("fabrikam", "u-1", "inbox", {alias}, 4));
   event_page events;
-  events.link = {"contoso", "u-1", "calendar", sync_phase::paging, "page:5", 0, 1005, 0, 0};
+  events.link = {"contoso", "u-1", "calendar", sync_phase::paging, "page:5", 0, 1005, 0, 0, ""};
   for (int i = 0; i < 3; ++i)
     events.items.push_back(
       sample::make_event("contoso", "u-1", "EV-" + std::to_string(i), 500 + i));
@@ -116,7 +116,7 @@ TEST_CASE("a purge leaves the store exactly as Graph @removed of the same source
     removal3.removed_ids = {"SHARED-F"};
     commit_page(*store, removal3);
     event_page ev;
-    ev.link = {"contoso", "u-1", "calendar", sync_phase::paging, "page:12", 0, 1012, 0, 0};
+    ev.link = {"contoso", "u-1", "calendar", sync_phase::paging, "page:12", 0, 1012, 0, 0, ""};
     ev.removed_ids = {"EV-1"};
     commit_page(*store, ev);
   }

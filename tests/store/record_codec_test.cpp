@@ -98,7 +98,7 @@ TEST_CASE("configuration and sync-state records round-trip", "[store][records]")
   CHECK(r2.match == r.match);
 
   delta_link l{"contoso", "u-1", "inbox", sync_phase::resync, "https://graph/x?$deltatoken=1", 4,
-               1700, 1, 2};
+               1700, 1, 2, "adele@contoso.com"};
   bytes.clear();
   encode_record(l, bytes);
   delta_link l2;
@@ -107,6 +107,17 @@ TEST_CASE("configuration and sync-state records round-trip", "[store][records]")
   CHECK(l2.url == l.url);
   CHECK(l2.generation == 4);
   CHECK(l2.window_end == 2);
+  CHECK(l2.mailbox == "adele@contoso.com");
+
+  // A version 1 link (stored before links named their mailbox) still reads, without one.
+  auto v1 = bytes.substr(0, bytes.size() - (1 + l.mailbox.size()));
+  v1[0] = 1;
+  delta_link l3;
+  l3.mailbox = "left over";
+  REQUIRE(decode_record(v1, l3));
+  CHECK(l3.url == l.url);
+  CHECK(l3.window_end == 2);
+  CHECK(l3.mailbox.empty());
 
   user_assignment u{"u-1", "contoso", "adele@contoso.com", "fabrikam", 2};
   bytes.clear();
@@ -142,7 +153,10 @@ TEST_CASE("a record of a newer version is a version mismatch naming both version
   delta_link out;
   auto s = decode_record(bytes, out);
   CHECK(s.code() == status_code::version_mismatch);
-  CHECK_THAT(s.message(), Catch::Contains("version 2") && Catch::Contains("(1)"));
+  const auto newer = std::to_string(record_version::link + 1);
+  const auto current = std::to_string(record_version::link);
+  CHECK_THAT(s.message(),
+             Catch::Contains("version " + newer) && Catch::Contains("(" + current + ")"));
 }
 
 TEST_CASE("every truncation of a record is reported as corrupted", "[store][records]") {
