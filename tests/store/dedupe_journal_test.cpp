@@ -2,8 +2,12 @@
 // holds. Duplicates are found after a reopen, inside one page and one group commit; forced hash
 // collisions, an index budget that evicts every table and reopening between commits change
 // nothing (same acks, byte-identical databases); a transaction that does not commit leaves no
-// entry behind; a stale entry of a removed owner never captures a new item.
+// entry behind; a stale entry of a removed owner never captures a new item; a chunk another
+// process appended is seen.
 #include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <functional>
@@ -337,4 +341,37 @@ TEST_CASE("a transaction that does not commit leaves no journal entry behind",
     CHECK(ack.duplicates == 1);
     CHECK(store->get_email("fabrikam", "u-1", "F-9")->graph_id == "big-9");
   }
+}
+
+TEST_CASE("a journal chunk another process wrote is read before this process writes its own",
+          "[store][dedupe][journal]") {
+  test::temp_dir dir;
+  auto store = open_store(dir.path());
+  commit_one(*store, page_of("contoso", "u-1", {mail("contoso", "u-1", "A", id(1))}, 1));
+  CHECK(commit_one(*store, page_of("fabrikam", "u-1", {mail("fabrikam", "u-1", "F", id(1))}, 2))
+          .duplicates == 1);
+  // Another process (an admin tool beside the server) removes A: F is promoted and listed in
+  // a journal chunk this process has not seen.
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    store_options options;
+    options.path = dir.path();
+    auto other = lmdb_store::open(options);
+    if (!other) ::_exit(2);
+    auto removal = page_of("contoso", "u-1", {}, 3);
+    removal.removed_ids = {"A"};
+    write_batch batch;
+    batch.add(removal);
+    auto acks = (*other)->commit(batch);
+    ::_exit(acks && acks->front().removed == 1 ? 0 : 3);
+  }
+  int wstatus = 0;
+  REQUIRE(::waitpid(pid, &wstatus, 0) == pid);
+  REQUIRE(WIFEXITED(wstatus));
+  REQUIRE(WEXITSTATUS(wstatus) == 0);
+  auto ack = commit_one(*store, page_of("contoso", "u-1", {mail("contoso", "u-1", "B", id(1))}, 4, "archive"));
+  CHECK(ack.duplicates == 1);
+  CHECK(store->get_email("contoso", "u-1", "B")->graph_id == "F");
+  CHECK(store->health());
 }
