@@ -16,6 +16,12 @@ void dedupe_journal::begin(MDB_txn* txn) {
 }
 
 status dedupe_journal::touch(std::string_view prefix, table*& out) {
+  // Pages come per user: most calls ask for the table the previous call used.
+  if (last_ != nullptr && last_->checked_in == txn_no_ && prefix == last_prefix_) {
+    last_->last_use = ++clock_;
+    out = last_;
+    return status::ok();
+  }
   auto it = tables_.find(std::string(prefix));
   if (it != tables_.end() && it->second->checked_in != txn_no_) {
     // Another process may have appended since this table was loaded: its next sequence
@@ -42,6 +48,8 @@ status dedupe_journal::touch(std::string_view prefix, table*& out) {
   }
   it->second->last_use = ++clock_;
   out = it->second.get();
+  last_ = out;
+  last_prefix_.assign(prefix);
   return status::ok();
 }
 
@@ -160,6 +168,7 @@ void dedupe_journal::aborted() {
 
 void dedupe_journal::drop(std::unordered_map<std::string, std::unique_ptr<table>>::iterator it) {
   loaded_ -= it->second->committed;
+  if (it->second.get() == last_) last_ = nullptr;
   tables_.erase(it);
 }
 

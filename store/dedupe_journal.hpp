@@ -94,6 +94,8 @@ private:
   size_t loaded_ = 0;
   std::unordered_map<std::string, std::unique_ptr<table>> tables_;
   std::vector<std::string> staging_;   ///< prefixes with staged entries in this transaction
+  table* last_ = nullptr;              ///< the table touch() returned last (or null)
+  std::string last_prefix_;
   std::vector<uint32_t> ordinals_;
   std::string chunk_;
 };
