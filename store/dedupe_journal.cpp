@@ -160,7 +160,8 @@ void dedupe_journal::committed() {
 
 void dedupe_journal::aborted() {
   // The tables hold the staged entries: drop them, the committed journal reloads on next use.
-  for (auto& prefix : staging_) drop(tables_.find(prefix));
+  for (auto& prefix : staging_)
+    if (auto it = tables_.find(prefix); it != tables_.end()) drop(it);
   staging_.clear();
   txn_ = nullptr;
   enforce_budget();

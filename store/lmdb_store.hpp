@@ -30,9 +30,9 @@
 // events and series masters; occurrences and exceptions are keyed by their own Graph id) owns
 // the record and is listed in the dedupe journal, where later sources find it; later sources
 // (another tenant during a migration, another folder) are remembered as aliases and counted in
-// commit_ack::duplicates. Removing the owner's source moves the
-// record to the next source; removing the last source removes the record. get_email/get_event
-// of an alias source return the record that holds the item.
+// commit_ack::duplicates. Removing the owner's source moves the record to the next source;
+// removing the last source removes the record. get_email/get_event of an alias source return
+// the record that holds the item.
 // A removal (or sweep) only touches a source whose stored folder is the page's folder: a
 // message moved to another folder is not lost when the old folder reports it removed.
 //

@@ -54,7 +54,6 @@ public:
   status finish();
   void committed() { journal_.committed(); }
   void aborted() { journal_.aborted(); }
-  const dedupe_journal& journal() const noexcept { return journal_; }
 
   /// Applies one (validated) page; adds its counts to `ack`. A non-ok status leaves the
   /// transaction in an unknown state: the caller aborts it.
