@@ -392,3 +392,34 @@ TEST_CASE("calendar resyncs sweep unseen events and removals drop them",
   CHECK(left->items.size() == 2);
   CHECK(store->get_link("contoso", "u-1", "calendar")->generation == 1);
 }
+
+TEST_CASE("the time index follows time changes and removals within one transaction",
+          "[store][commit][time]") {
+  test::temp_dir dir;
+  auto first = sample::make_email("contoso", "u-1", "inbox", "X", 1);
+  auto later = first;
+  later.received_at += 60'000;
+  auto gone = sample::make_email("contoso", "u-1", "inbox", "Y", 2);
+  {
+    auto store = open_store(dir.path());
+    // X twice in one page (its time changed in between), Y added and removed in one batch.
+    auto p1 = page_of("contoso", "u-1", "inbox", {first, gone, later}, 1);
+    auto p2 = page_of("contoso", "u-1", "inbox", {}, 2);
+    p2.removed_ids = {"Y"};
+    write_batch batch;
+    batch.add(p1);
+    batch.add(p2);
+    REQUIRE(store->commit(batch).has_value());
+    activity_query q;
+    q.tenant = "contoso";
+    q.user = "u-1";
+    auto read = store->read_emails(q);
+    REQUIRE(read.has_value());
+    REQUIRE(read->items.size() == 1);
+    CHECK(read->items[0].received_at == later.received_at);
+    q.user.clear();
+    CHECK(store->read_emails(q)->items.size() == 1);
+  }
+  // One item: its user key and its tenant-wide key, nothing of the old time or of Y.
+  CHECK(test::dump_environment(dir.path()).at("by_time").size() == 2);
+}
