@@ -177,10 +177,14 @@ status page_writer::del(MDB_dbi dbi, std::string_view key, const char* what) {
 
 void page_writer::begin(MDB_txn* txn) {
   txn_ = txn;
+  pending_count_ = 0;
   journal_.begin(txn);
 }
 
-status page_writer::finish() { return journal_.flush(); }
+status page_writer::finish() {
+  if (auto s = flush_time_keys(); !s) return s;
+  return journal_.flush();
+}
 
 // -- pages ------------------------------------------------------------------------------------
 
@@ -463,15 +467,30 @@ status page_writer::write_record(std::string_view key, const delta_link& link, c
 
 status page_writer::put_time_keys(uint8_t kind, std::string_view tenant, std::string_view user,
                                   int64_t time, std::string_view graph_id) {
+  // Buffered, written in key order by flush_time_keys(): the keys of a page are adjacent, and
+  // LMDB fills its pages when keys arrive in ascending order (descending leaves them half full).
   auto k = static_cast<keys::kind>(kind);
-  keys::user_time_key(time_key_, tenant, user, k, time, graph_id);
-  if (auto s = put(dbis_.by_time, time_key_, {}, "put time index"); !s) return s;
-  keys::tenant_time_key(time_key_, tenant, user, k, time, graph_id);
-  return put(dbis_.by_time, time_key_, {}, "put time index");
+  if (pending_time_keys_.size() < pending_count_ + 2) pending_time_keys_.resize(pending_count_ + 2);
+  keys::user_time_key(pending_time_keys_[pending_count_++], tenant, user, k, time, graph_id);
+  keys::tenant_time_key(pending_time_keys_[pending_count_++], tenant, user, k, time, graph_id);
+  return status::ok();
+}
+
+status page_writer::flush_time_keys() {
+  if (pending_count_ == 0) return status::ok();
+  std::vector<std::string_view> sorted(pending_time_keys_.begin(),
+                                       pending_time_keys_.begin() + pending_count_);
+  std::sort(sorted.begin(), sorted.end());
+  pending_count_ = 0;
+  for (auto key : sorted)
+    if (auto s = put(dbis_.by_time, key, {}, "put time index"); !s) return s;
+  return status::ok();
 }
 
 status page_writer::del_time_keys(uint8_t kind, std::string_view tenant, std::string_view user,
                                   int64_t time, std::string_view graph_id) {
+  // A buffered put of the same key must not land after this delete.
+  if (auto s = flush_time_keys(); !s) return s;
   auto k = static_cast<keys::kind>(kind);
   keys::user_time_key(time_key_, tenant, user, k, time, graph_id);
   if (auto s = del(dbis_.by_time, time_key_, "delete time index"); !s) return s;

@@ -42,7 +42,8 @@ uint64_t page_digest(const event_page& page);
 /// it removed.
 ///
 /// Transactions: begin() before the first write of a transaction, finish() after the last one
-/// (it writes the journal), then committed() or aborted() once the transaction's fate is known.
+/// (it writes the buffered time-index keys and the journal), then committed() or aborted()
+/// once the transaction's fate is known.
 class page_writer {
 public:
   /// `index_budget` and `hash_mask`: see dedupe_journal.
@@ -98,8 +99,11 @@ private:
   template <class Item>
   status write_record(std::string_view key, const delta_link& link, const Item& item,
                       std::string_view dedupe_id);
+  /// Buffers the two time-index keys of an item (written by flush_time_keys).
   status put_time_keys(uint8_t kind, std::string_view tenant, std::string_view user,
                        int64_t time, std::string_view graph_id);
+  /// Writes the buffered time-index keys, in key order.
+  status flush_time_keys();
   status del_time_keys(uint8_t kind, std::string_view tenant, std::string_view user,
                        int64_t time, std::string_view graph_id);
   template <class Page> status put_link_and_log(const Page& page);
@@ -127,6 +131,10 @@ private:
   std::string dedupe_key_;
   std::string alias_key_;
   std::string time_key_;
+  /// Time-index keys put_time_keys() buffered for flush_time_keys(): the first pending_count_
+  /// strings (the vector keeps its strings' buffers between transactions).
+  std::vector<std::string> pending_time_keys_;
+  size_t pending_count_ = 0;
 };
 
 } // namespace m365
