@@ -123,6 +123,44 @@ void dedupe_key(std::string& out, std::string_view user, kind k, std::string_vie
   out.append(reinterpret_cast<const char*>(digest.data()), dedupe_digest_size);
 }
 
+uint64_t dedupe_hash(std::string_view key) noexcept {
+  uint64_t h = 0;
+  auto digest = key.substr(key.size() - dedupe_digest_size);
+  for (int i = 0; i < 8; ++i) h = (h << 8) | static_cast<uint8_t>(digest[i]);
+  return h;
+}
+
+bool parse_dedupe_key(std::string_view key, std::string_view& journal_prefix,
+                      uint64_t& hash) noexcept {
+  size_t pos = 0;
+  std::string_view user;
+  if (!read_component(key, pos, user) || key.size() != pos + 1 + dedupe_digest_size)
+    return false;
+  journal_prefix = key.substr(0, pos + 1);
+  hash = dedupe_hash(key);
+  return true;
+}
+
+std::string journal_prefix(std::string_view user, kind k) {
+  std::string out;
+  append_component(out, user);
+  out.push_back(static_cast<char>(k));
+  return out;
+}
+
+std::string journal_key(std::string_view prefix, uint64_t seq) {
+  std::string out(prefix);
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((seq >> (8 * i)) & 0xff));
+  return out;
+}
+
+bool parse_journal_seq(std::string_view key, size_t prefix_size, uint64_t& seq) noexcept {
+  if (key.size() != prefix_size + 8) return false;
+  seq = 0;
+  for (size_t i = prefix_size; i < key.size(); ++i) seq = (seq << 8) | static_cast<uint8_t>(key[i]);
+  return true;
+}
+
 void alias_key(std::string& out, std::string_view tenant, std::string_view user, kind k,
                std::string_view graph_id) {
   out.clear();

@@ -72,6 +72,18 @@ bool parse_time_key(std::string_view key, size_t prefix_size, bool tenant_wide, 
 /// dedupe: `user|kind|sha256(id)[0..16)`. Users belong to one tenant at a time but a migrating
 /// user receives the same message through two tenants, so the dedupe scope is the user.
 void dedupe_key(std::string& out, std::string_view user, kind k, std::string_view dedupe_id);
+/// The 64-bit hash of a dedupe key (its digest's first 8 bytes, big-endian): what the dedupe
+/// journal indexes. `key` must come from dedupe_key.
+uint64_t dedupe_hash(std::string_view key) noexcept;
+/// Splits a dedupe key into its journal prefix (`user|kind`) and hash; false when malformed.
+bool parse_dedupe_key(std::string_view key, std::string_view& journal_prefix,
+                      uint64_t& hash) noexcept;
+
+/// dedupe_journal: `user|kind|be64(seq)`, one chunk of entries per user, kind and transaction.
+std::string journal_prefix(std::string_view user, kind k);
+std::string journal_key(std::string_view prefix, uint64_t seq);
+/// The sequence number of a journal key under a prefix of `prefix_size` bytes.
+bool parse_journal_seq(std::string_view key, size_t prefix_size, uint64_t& seq) noexcept;
 
 /// aliases (sources that were deduplicated into another record): `tenant|user|kind|graph_id`.
 void alias_key(std::string& out, std::string_view tenant, std::string_view user, kind k,

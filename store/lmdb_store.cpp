@@ -10,6 +10,7 @@
 
 #include "store/key_codec.hpp"
 #include "store/lmdb_store_impl.hpp"
+#include "store/schema_migration.hpp"
 
 namespace m365 {
 
@@ -48,12 +49,22 @@ constexpr named_db all_dbs[] = {
   {db_name::users, &store_dbis::users},       {db_name::tenant_users, &store_dbis::tenant_users},
   {db_name::rules, &store_dbis::rules},       {db_name::emails, &store_dbis::emails},
   {db_name::events, &store_dbis::events},     {db_name::by_time, &store_dbis::by_time},
-  {db_name::dedupe, &store_dbis::dedupe},     {db_name::aliases, &store_dbis::aliases},
+  {db_name::dedupe, &store_dbis::dedupe},     {db_name::journal, &store_dbis::journal},
+  {db_name::aliases, &store_dbis::aliases},
   {db_name::links, &store_dbis::links},       {db_name::sync_log, &store_dbis::sync_log},
   {db_name::audit, &store_dbis::audit},
 };
 
-/// Checks (or, in a new environment, writes) the schema version, then opens every database.
+/// Writes the current schema version into `meta`.
+status put_schema_version(MDB_txn* txn, MDB_dbi meta) {
+  auto version = be32(lmdb_store::schema_version);
+  MDB_val k = lmdb::to_val(meta_key::schema_version);
+  MDB_val v = lmdb::to_val(version);
+  return lmdb::to_status(mdb_put(txn, meta, &k, &v, 0), "write schema version");
+}
+
+/// Checks (or, in a new environment, writes) the schema version, opens every database and
+/// migrates an older schema when the store is opened for writing.
 status open_databases(MDB_txn* txn, bool create, const std::string& path, store_dbis& dbis) {
   unsigned flags = create ? MDB_CREATE : 0;
   int rc = mdb_dbi_open(txn, db_name::meta, flags, &dbis.meta);
@@ -63,22 +74,22 @@ status open_databases(MDB_txn* txn, bool create, const std::string& path, store_
   MDB_val k = lmdb::to_val(meta_key::schema_version);
   MDB_val v{};
   rc = mdb_get(txn, dbis.meta, &k, &v);
+  uint32_t found = lmdb_store::schema_version;
   if (rc == MDB_SUCCESS) {
     if (v.mv_size != 4)
       return status::corrupted("store at '" + path + "': schema version record has " +
                                std::to_string(v.mv_size) + " bytes, expected 4");
-    auto found = read_be32(lmdb::to_view(v));
-    if (found != lmdb_store::schema_version)
+    found = read_be32(lmdb::to_view(v));
+    bool migratable = found >= oldest_migratable_schema && found < lmdb_store::schema_version;
+    if (found != lmdb_store::schema_version && !(migratable && create))
       return status::version_mismatch(
         "store at '" + path + "' has schema version " + std::to_string(found) +
-        "; this build reads schema version " + std::to_string(lmdb_store::schema_version));
+        "; this build reads schema version " + std::to_string(lmdb_store::schema_version) +
+        (migratable ? " (open it once for writing to migrate it)" : ""));
   } else if (rc == MDB_NOTFOUND) {
     if (!create)
       return status::not_found("'" + path + "' holds no m365sync store (no schema version)");
-    auto version = be32(lmdb_store::schema_version);
-    MDB_val val = lmdb::to_val(version);
-    if (rc = mdb_put(txn, dbis.meta, &k, &val, 0); rc != MDB_SUCCESS)
-      return lmdb::to_status(rc, "write schema version");
+    if (auto s = put_schema_version(txn, dbis.meta); !s) return s;
     // The creation time is informational; it is the one value the store takes from the clock.
     auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                  std::chrono::system_clock::now().time_since_epoch())
@@ -98,7 +109,9 @@ status open_databases(MDB_txn* txn, bool create, const std::string& path, store_
       return status::not_found("store at '" + path + "' lacks database '" + db.name + "'");
     if (rc != MDB_SUCCESS) return lmdb::to_status(rc, std::string("open database ") + db.name);
   }
-  return status::ok();
+  if (found == lmdb_store::schema_version) return status::ok();
+  if (auto s = migrate_schema(txn, dbis, found); !s) return s;
+  return put_schema_version(txn, dbis.meta);
 }
 
 } // namespace
@@ -174,13 +187,24 @@ expected<std::unique_ptr<lmdb_store>> lmdb_store::open(const store_options& opti
   if (int rc = mdb_reader_check(raw, &dead); rc != MDB_SUCCESS)
     return lmdb::to_status(rc, "check readers");
   state->stale_readers_cleared = static_cast<uint64_t>(dead);
-  lmdb::txn txn;
-  if (int rc = txn.begin(raw, options.read_only ? MDB_RDONLY : 0); rc != MDB_SUCCESS)
-    return lmdb::to_status(rc, "begin open transaction");
-  if (auto s = open_databases(txn.get(), !options.read_only, options.path, state->dbis); !s)
-    return s;
-  // Committing (even the read-only transaction) makes the database handles shared.
-  if (int rc = txn.commit(); rc != MDB_SUCCESS) return lmdb::to_status(rc, "commit open");
+  // A schema migration may need a bigger map: grow it as a commit would, then run it again.
+  for (;;) {
+    lmdb::txn txn;
+    if (int rc = txn.begin(raw, options.read_only ? MDB_RDONLY : 0); rc != MDB_SUCCESS)
+      return lmdb::to_status(rc, "begin open transaction");
+    auto s = open_databases(txn.get(), !options.read_only, options.path, state->dbis);
+    // Committing (even the read-only transaction) makes the database handles shared.
+    if (s) s = lmdb::to_status(txn.commit(), "commit open");
+    if (s) break;
+    txn.abort();
+    MDB_envinfo info{};
+    mdb_env_info(raw, &info);
+    size_t map = info.me_mapsize;
+    if (s.code() != status_code::map_full || map >= options.max_map_size) return s;
+    map = map > options.max_map_size / 2 ? options.max_map_size : map * 2;
+    if (int rc = mdb_env_set_mapsize(raw, map); rc != MDB_SUCCESS)
+      return lmdb::to_status(rc, "set map size");
+  }
   return std::unique_ptr<lmdb_store>(new lmdb_store(std::move(state)));
 }
 
@@ -197,7 +221,7 @@ expected<std::vector<commit_ack>> lmdb_store::commit(const write_batch& batch) {
     if (!s) return s;
   }
   std::vector<commit_ack> acks;
-  auto s = impl_->write([&](MDB_txn* txn) -> status {
+  auto s = impl_->write_pages([&](MDB_txn* txn) -> status {
     acks.assign(batch.size(), commit_ack{});
     for (size_t i = 0; i < batch.size(); ++i) {
       auto& entry = batch.entries()[i];

@@ -16,7 +16,10 @@
 //   events       tenant|user|graph_id -> event record
 //   by_time      tenant|user|kind|be64(time)|graph_id -> ""   (reads of one user by time)
 //                tenant|""|kind|be64(time)|user|graph_id -> "" (reads of a whole tenant)
-//   dedupe       user|kind|sha256(internetMessageId or iCalUId)[0..16) -> owner + every source
+//   dedupe_journal user|kind|be64(seq) -> chunk of (hash of the dedupe digest, owner record key),
+//                one per user, kind and write transaction (dedupe_journal.hpp)
+//   dedupe       user|kind|sha256(internetMessageId or iCalUId)[0..16) -> owner + every source,
+//                only for items with two sources or more
 //   aliases      tenant|user|kind|graph_id -> a source folded into another record by dedupe
 //   links        tenant|user|folder -> delta_link
 //   sync_log     tenant|be64(at)|user|folder|hash -> sync_log_line   (deterministic key)
@@ -25,10 +28,11 @@
 //
 // Dedupe (per user): the first source of an internetMessageId (emails) or iCalUId (single
 // events and series masters; occurrences and exceptions are keyed by their own Graph id) owns
-// the record; later sources (another tenant during a migration, another folder) are remembered
-// as aliases and counted in commit_ack::duplicates. Removing the owner's source moves the
-// record to the next source; removing the last source removes the record. get_email/get_event
-// of an alias source return the record that holds the item.
+// the record and is listed in the dedupe journal, where later sources find it; later sources
+// (another tenant during a migration, another folder) are remembered as aliases and counted in
+// commit_ack::duplicates. Removing the owner's source moves the record to the next source;
+// removing the last source removes the record. get_email/get_event of an alias source return
+// the record that holds the item.
 // A removal (or sweep) only touches a source whose stored folder is the page's folder: a
 // message moved to another folder is not lost when the old folder reports it removed.
 //
@@ -71,6 +75,13 @@ struct store_options {
   /// MDB_NOSYNC: faster, loses the last commits on power loss (never on process crash).
   /// Default: false. Benchmarks report which setting they used.
   bool no_sync = false;
+  /// Dedupe journal entries kept in memory between transactions (about 17-34 bytes each); the
+  /// least recently used users' tables are dropped beyond it and reloaded when next needed.
+  /// Default: 4 million.
+  size_t dedupe_index_budget = 4'000'000;
+  /// Testing only: ANDed into the dedupe journal's 64-bit hashes (0 = every id collides, which
+  /// must change nothing but speed). Default: all ones.
+  uint64_t dedupe_hash_mask = ~uint64_t{0};
 };
 
 /// A group of pages committed in one transaction, applied in insertion order. Pages of the
@@ -131,7 +142,8 @@ struct store_stats {
 class lmdb_store {
 public:
   /// Current schema version written into `meta` on creation and checked at every open.
-  static constexpr uint32_t schema_version = 1;
+  /// Version 1 (no dedupe journal, a dedupe entry per item) is migrated at a read-write open.
+  static constexpr uint32_t schema_version = 2;
 
   /// Opens (creating when missing) the environment, checks the schema version, clears stale
   /// reader slots (mdb_reader_check) and creates the named databases.

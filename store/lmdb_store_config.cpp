@@ -236,7 +236,7 @@ status lmdb_store::purge(const std::vector<activity_ref>& items, timestamp_ms at
   }
   std::string value;
   encode_record(audit_record{at, actor, "purge", details}, value);
-  return impl_->write([&](MDB_txn* txn) -> status {
+  return impl_->write_pages([&](MDB_txn* txn) -> status {
     for (auto& ref : items) {
       bool removed = false;
       if (auto s = impl_->writer.remove(txn, ref.tenant, ref.user, ref.graph_id, ref.event,

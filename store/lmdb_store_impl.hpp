@@ -23,7 +23,9 @@
 namespace m365 {
 
 struct lmdb_store::impl {
-  explicit impl(store_options opts) : options(std::move(opts)), writer(dbis) {}
+  explicit impl(store_options opts)
+    : options(std::move(opts)),
+      writer(dbis, options.dedupe_index_budget, options.dedupe_hash_mask) {}
 
   store_options options;
   lmdb::env env;
@@ -60,6 +62,15 @@ struct lmdb_store::impl {
   /// re-run from the start, so `body` must reset whatever it accumulates.
   template <class Body>
   status write(Body&& body);
+
+  /// write() for bodies that use `writer`: brackets every attempt with writer.begin/finish and
+  /// tells the writer whether the transaction committed.
+  template <class Body>
+  status write_pages(Body&& body);
+
+private:
+  template <class Body>
+  status write_locked(Body&& body);
 };
 
 template <class Body>
@@ -83,6 +94,27 @@ status lmdb_store::impl::read(Body&& body) const {
 template <class Body>
 status lmdb_store::impl::write(Body&& body) {
   std::lock_guard<std::mutex> write_lock(write_mutex);
+  return write_locked(body);
+}
+
+template <class Body>
+status lmdb_store::impl::write_pages(Body&& body) {
+  std::lock_guard<std::mutex> write_lock(write_mutex);
+  auto s = write_locked([&](MDB_txn* txn) -> status {
+    writer.begin(txn);
+    if (auto st = body(txn); !st) return st;
+    return writer.finish();
+  });
+  if (s) {
+    writer.committed();
+  } else {
+    writer.aborted();
+  }
+  return s;
+}
+
+template <class Body>
+status lmdb_store::impl::write_locked(Body&& body) {
   if (auto s = sticky_error(); !s) return s;
   if (options.read_only) return status::permission_denied("the store was opened read-only");
   for (int resized = 0;;) {

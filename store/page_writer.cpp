@@ -173,6 +173,19 @@ status page_writer::del(MDB_dbi dbi, std::string_view key, const char* what) {
   return rc == MDB_NOTFOUND ? status::ok() : lmdb::to_status(rc, what);
 }
 
+// -- transactions -----------------------------------------------------------------------------
+
+void page_writer::begin(MDB_txn* txn) {
+  txn_ = txn;
+  pending_count_ = 0;
+  journal_.begin(txn);
+}
+
+status page_writer::finish() {
+  if (auto s = flush_time_keys(); !s) return s;
+  return journal_.flush();
+}
+
 // -- pages ------------------------------------------------------------------------------------
 
 status page_writer::apply(MDB_txn* txn, const email_page& page, commit_ack& ack) {
@@ -331,21 +344,14 @@ status page_writer::upsert(const delta_link& link, const Item& item, commit_ack&
     return status::ok();
   }
   if (rc != MDB_SUCCESS) return lmdb::to_status(rc, "put record");
-  // 3. A new record: open its dedupe group, or fold it into the group's existing record.
+  // 3. A new record: list it in the dedupe journal, or fold it into the record found there.
   if (!dedupe_id.empty()) {
     keys::dedupe_key(dedupe_key_, link.user, T::kind, dedupe_id);
-    dedupe_entry entry;
-    entry.owner = key_;
-    entry.sources.push_back(key_);
-    value_.clear();
-    encode_record(entry, value_);
-    rc = put_if_absent(dbis_.dedupe, dedupe_key_, value_, stored);
-    if (rc == MDB_KEYEXIST) {
-      if (auto s = decode_record(stored, entry); !s) return s;
+    if (auto s = find_owner_or_list<Item>(dedupe_id); !s) return s;
+    if (!owner_.empty()) {
       if (auto s = del(T::db(dbis_), key_, "delete record"); !s) return s;
-      return add_alias(link, item, dedupe_id, entry, ack);
+      return join_group(link, item, dedupe_id, ack);
     }
-    if (rc != MDB_SUCCESS) return lmdb::to_status(rc, "put dedupe");
   }
   if (auto s = put_time_keys(static_cast<uint8_t>(T::kind), link.tenant, link.user, header.time,
                              item.graph_id);
@@ -356,10 +362,62 @@ status page_writer::upsert(const delta_link& link, const Item& item, commit_ack&
 }
 
 template <class Item>
-status page_writer::add_alias(const delta_link& link, const Item& item, std::string_view dedupe_id,
-                              dedupe_entry& entry, commit_ack& ack) {
+status page_writer::find_owner_or_list(std::string_view dedupe_id) {
+  using T = activity_traits<Item>;
+  owner_.clear();
+  auto hash = keys::dedupe_hash(dedupe_key_);
+  if (auto s = journal_.candidates(journal_prefix(), hash, candidates_); !s) return s;
+  // A candidate is only a hint: stale after a removal, or another id with the same hash.
+  bool self_listed = false;
+  for (auto& candidate : candidates_) {
+    if (candidate.owner == key_) {
+      self_listed = self_listed || candidate.hash == hash;
+      continue;
+    }
+    std::string_view stored;
+    bool found = false;
+    if (auto s = get(T::db(dbis_), candidate.owner, stored, found, "get record"); !s) return s;
+    if (!found) continue;
+    record_header header;
+    if (auto s = decode_header(stored, T::name, header); !s) return s;
+    if (header.dedupe_id == dedupe_id) {
+      owner_ = candidate.owner;
+      return status::ok();
+    }
+  }
+  return self_listed ? status::ok() : journal_.stage(journal_prefix(), hash, key_);
+}
+
+status page_writer::list_in_journal(std::string_view key) {
+  auto hash = keys::dedupe_hash(dedupe_key_);
+  if (auto s = journal_.candidates(journal_prefix(), hash, candidates_); !s) return s;
+  for (auto& candidate : candidates_)
+    if (candidate.owner == key && candidate.hash == hash) return status::ok();
+  return journal_.stage(journal_prefix(), hash, key);
+}
+
+std::string_view page_writer::journal_prefix() const noexcept {
+  return std::string_view(dedupe_key_).substr(0, dedupe_key_.size() - keys::dedupe_digest_size);
+}
+
+template <class Item>
+status page_writer::join_group(const delta_link& link, const Item& item,
+                               std::string_view dedupe_id, commit_ack& ack) {
   using T = activity_traits<Item>;
   // Another source already delivered this item to this user: remember the source only.
+  std::string_view stored;
+  bool found = false;
+  if (auto s = get(dbis_.dedupe, dedupe_key_, stored, found, "get dedupe"); !s) return s;
+  dedupe_entry entry;
+  if (found) {
+    if (auto s = decode_record(stored, entry); !s) return s;
+    if (entry.owner != owner_)
+      return status::corrupted(std::string(T::name) + " dedupe group names another owner than "
+                                                      "the record that holds the item");
+  } else {
+    entry.owner = owner_;
+    entry.sources.push_back(owner_);
+  }
   insert_sorted(entry.sources, key_);
   value_.clear();
   encode_record(entry, value_);
@@ -379,24 +437,12 @@ status page_writer::insert_new(const delta_link& link, const Item& item,
                                std::string_view dedupe_id, commit_ack& ack) {
   using T = activity_traits<Item>;
   keys::record_key(key_, link.tenant, link.user, item.graph_id);
-  const std::string& key = key_;
   if (!dedupe_id.empty()) {
     keys::dedupe_key(dedupe_key_, link.user, T::kind, dedupe_id);
-    std::string_view stored;
-    bool found = false;
-    if (auto s = get(dbis_.dedupe, dedupe_key_, stored, found, "get dedupe"); !s) return s;
-    dedupe_entry entry;
-    if (found) {
-      if (auto s = decode_record(stored, entry); !s) return s;
-      return add_alias(link, item, dedupe_id, entry, ack);
-    }
-    entry.owner = key;
-    entry.sources.push_back(key);
-    value_.clear();
-    encode_record(entry, value_);
-    if (auto s = put(dbis_.dedupe, dedupe_key_, value_, "put dedupe"); !s) return s;
+    if (auto s = find_owner_or_list<Item>(dedupe_id); !s) return s;
+    if (!owner_.empty()) return join_group(link, item, dedupe_id, ack);
   }
-  if (auto s = write_record(key, link, item, dedupe_id); !s) return s;
+  if (auto s = write_record(key_, link, item, dedupe_id); !s) return s;
   if (auto s = put_time_keys(static_cast<uint8_t>(T::kind), link.tenant, link.user, T::time(item),
                              item.graph_id);
       !s)
@@ -421,15 +467,30 @@ status page_writer::write_record(std::string_view key, const delta_link& link, c
 
 status page_writer::put_time_keys(uint8_t kind, std::string_view tenant, std::string_view user,
                                   int64_t time, std::string_view graph_id) {
+  // Buffered, written in key order by flush_time_keys(): the keys of a page are adjacent, and
+  // LMDB fills its pages when keys arrive in ascending order (descending leaves them half full).
   auto k = static_cast<keys::kind>(kind);
-  keys::user_time_key(time_key_, tenant, user, k, time, graph_id);
-  if (auto s = put(dbis_.by_time, time_key_, {}, "put time index"); !s) return s;
-  keys::tenant_time_key(time_key_, tenant, user, k, time, graph_id);
-  return put(dbis_.by_time, time_key_, {}, "put time index");
+  if (pending_time_keys_.size() < pending_count_ + 2) pending_time_keys_.resize(pending_count_ + 2);
+  keys::user_time_key(pending_time_keys_[pending_count_++], tenant, user, k, time, graph_id);
+  keys::tenant_time_key(pending_time_keys_[pending_count_++], tenant, user, k, time, graph_id);
+  return status::ok();
+}
+
+status page_writer::flush_time_keys() {
+  if (pending_count_ == 0) return status::ok();
+  std::vector<std::string_view> sorted(pending_time_keys_.begin(),
+                                       pending_time_keys_.begin() + pending_count_);
+  std::sort(sorted.begin(), sorted.end());
+  pending_count_ = 0;
+  for (auto key : sorted)
+    if (auto s = put(dbis_.by_time, key, {}, "put time index"); !s) return s;
+  return status::ok();
 }
 
 status page_writer::del_time_keys(uint8_t kind, std::string_view tenant, std::string_view user,
                                   int64_t time, std::string_view graph_id) {
+  // A buffered put of the same key must not land after this delete.
+  if (auto s = flush_time_keys(); !s) return s;
   auto k = static_cast<keys::kind>(kind);
   keys::user_time_key(time_key_, tenant, user, k, time, graph_id);
   if (auto s = del(dbis_.by_time, time_key_, "delete time index"); !s) return s;
@@ -453,26 +514,27 @@ status page_writer::remove_source(std::string_view tenant, std::string_view user
     record_header header;
     if (auto s = decode_header(stored, T::name, header); !s) return s;
     if (!folder.empty() && header.folder != folder) return status::ok();
+    // A record of an item with other sources has a dedupe group; one without is the only source.
+    dedupe_entry entry;
+    bool grouped = false;
+    if (!header.dedupe_id.empty()) {
+      keys::dedupe_key(dedupe_key_, user, T::kind, header.dedupe_id);
+      std::string_view group;
+      if (auto s = get(dbis_.dedupe, dedupe_key_, group, grouped, "get dedupe"); !s) return s;
+      if (grouped)
+        if (auto s = decode_record(group, entry); !s) return s;
+    }
     // Decoded before any write: LMDB values are only valid until the next write.
     Item old;
     record_header full_header;
-    bool needs_full = !header.dedupe_id.empty();
-    if (needs_full)
+    if (grouped)
       if (auto s = decode_record(stored, full_header, old); !s) return s;
     if (auto s = del(T::db(dbis_), key, "delete record"); !s) return s;
     if (auto s = del_time_keys(static_cast<uint8_t>(T::kind), tenant, user, header.time, graph_id);
         !s)
       return s;
     removed = true;
-    if (!needs_full) return status::ok();
-    keys::dedupe_key(dedupe_key_, user, T::kind, header.dedupe_id);
-    if (auto s = get(dbis_.dedupe, dedupe_key_, stored, found, "get dedupe"); !s) return s;
-    if (!found)
-      return status::corrupted(std::string(T::name) + " record " + std::string(tenant) + "/" +
-                               std::string(user) + "/" + std::string(graph_id) +
-                               " has no dedupe entry");
-    dedupe_entry entry;
-    if (auto s = decode_record(stored, entry); !s) return s;
+    if (!grouped) return status::ok();
     auto pos = std::lower_bound(entry.sources.begin(), entry.sources.end(), key);
     if (pos != entry.sources.end() && *pos == key) entry.sources.erase(pos);
     if (entry.sources.empty()) return del(dbis_.dedupe, dedupe_key_, "delete dedupe");
@@ -502,11 +564,10 @@ status page_writer::remove_source(std::string_view tenant, std::string_view user
                                old.graph_id);
         !s)
       return s;
-    entry.owner = next_key;
+    if (auto s = list_in_journal(next_key); !s) return s;
     if (promoted_key) *promoted_key = next_key;
-    value_.clear();
-    encode_record(entry, value_);
-    return put(dbis_.dedupe, dedupe_key_, value_, "put dedupe");
+    entry.owner = next_key;
+    return put_group(entry);
   }
   keys::alias_key(alias_key_, tenant, user, T::kind, graph_id);
   if (auto s = get(dbis_.aliases, alias_key_, stored, found, "get alias"); !s) return s;
@@ -523,6 +584,12 @@ status page_writer::remove_source(std::string_view tenant, std::string_view user
   if (auto s = decode_record(stored, entry); !s) return s;
   auto pos = std::lower_bound(entry.sources.begin(), entry.sources.end(), key);
   if (pos != entry.sources.end() && *pos == key) entry.sources.erase(pos);
+  return put_group(entry);
+}
+
+status page_writer::put_group(const dedupe_entry& entry) {
+  // A group lives while the item has two sources or more: the journal finds a lone one.
+  if (entry.sources.size() < 2) return del(dbis_.dedupe, dedupe_key_, "delete dedupe");
   value_.clear();
   encode_record(entry, value_);
   return put(dbis_.dedupe, dedupe_key_, value_, "put dedupe");

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <lmdb.h>
 
 #include "messages/pages.hpp"
 #include "messages/status.hpp"
+#include "store/dedupe_journal.hpp"
 #include "store/record_codec.hpp"
 #include "store/store_schema.hpp"
 
@@ -30,14 +32,29 @@ uint64_t page_digest(const event_page& page);
 ///
 /// Dedupe model (per user, key internetMessageId / iCalUId of single events and series
 /// masters): the first source that delivers an item owns the record (stored under its own
-/// tenant|user|graph_id); later sources become aliases listed in the dedupe entry and are
-/// counted as duplicates. Removing the owner's source promotes the next source (the record
-/// moves to that source's key and tenant); removing the last source removes the record.
-/// A removal or sweep only touches a source whose stored folder is the page's folder, so a
-/// message moved between folders is not lost when the old folder reports it removed.
+/// tenant|user|graph_id) and is listed in the dedupe journal (dedupe_journal.hpp). A later source
+/// whose id the journal leads to a live record with the same id becomes an alias; the dedupe
+/// database then holds the item's group (owner + every source), which exists only while an item
+/// has two sources or more. Removing the owner's source promotes the next source (the record
+/// moves to that source's key and tenant, and the journal lists it); removing the last source
+/// removes the record. A removal or sweep only touches a source whose stored folder is the
+/// page's folder, so a message moved between folders is not lost when the old folder reports
+/// it removed.
+///
+/// Transactions: begin() before the first write of a transaction, finish() after the last one
+/// (it writes the buffered time-index keys and the journal), then committed() or aborted()
+/// once the transaction's fate is known.
 class page_writer {
 public:
-  explicit page_writer(const store_dbis& dbis) noexcept : dbis_(dbis) {}
+  /// `index_budget` and `hash_mask`: see dedupe_journal.
+  page_writer(const store_dbis& dbis, size_t index_budget, uint64_t hash_mask) noexcept
+    : dbis_(dbis), journal_(dbis, index_budget, hash_mask) {}
+
+  void begin(MDB_txn* txn);
+  /// Writes what the transaction staged in the dedupe journal; call before committing.
+  status finish();
+  void committed() { journal_.committed(); }
+  void aborted() { journal_.aborted(); }
 
   /// Applies one (validated) page; adds its counts to `ack`. A non-ok status leaves the
   /// transaction in an unknown state: the caller aborts it.
@@ -64,14 +81,29 @@ private:
   template <class Item>
   status insert_new(const delta_link& link, const Item& item, std::string_view dedupe_id,
                     commit_ack& ack);
+  /// For the new source key_ of `dedupe_id` (dedupe_key_ is its dedupe key): owner_ = the key
+  /// of the live record the journal leads to; when there is none, owner_ is empty and key_ is
+  /// listed in the journal (unless it is already: a source removed and delivered again).
+  template <class Item> status find_owner_or_list(std::string_view dedupe_id);
+  /// Lists `key` in the journal under dedupe_key_ unless it is listed already.
+  status list_in_journal(std::string_view key);
+  /// Stores the group `entry` under dedupe_key_, or deletes it when fewer than two sources are
+  /// left.
+  status put_group(const dedupe_entry& entry);
+  /// `user|kind` of dedupe_key_: the journal prefix.
+  std::string_view journal_prefix() const noexcept;
+  /// Folds the source key_ into the item held by owner_ (under dedupe_key_): group + alias.
   template <class Item>
-  status add_alias(const delta_link& link, const Item& item, std::string_view dedupe_id,
-                   dedupe_entry& entry, commit_ack& ack);
+  status join_group(const delta_link& link, const Item& item, std::string_view dedupe_id,
+                    commit_ack& ack);
   template <class Item>
   status write_record(std::string_view key, const delta_link& link, const Item& item,
                       std::string_view dedupe_id);
+  /// Buffers the two time-index keys of an item (written by flush_time_keys).
   status put_time_keys(uint8_t kind, std::string_view tenant, std::string_view user,
                        int64_t time, std::string_view graph_id);
+  /// Writes the buffered time-index keys, in key order.
+  status flush_time_keys();
   status del_time_keys(uint8_t kind, std::string_view tenant, std::string_view user,
                        int64_t time, std::string_view graph_id);
   template <class Page> status put_link_and_log(const Page& page);
@@ -89,13 +121,20 @@ private:
   status del(MDB_dbi dbi, std::string_view key, const char* what);
 
   const store_dbis& dbis_;
+  dedupe_journal journal_;
   MDB_txn* txn_ = nullptr;
+  std::vector<journal_entry> candidates_;
+  std::string owner_;
   std::string key_;
   std::string value_;
   std::string record_;
   std::string dedupe_key_;
   std::string alias_key_;
   std::string time_key_;
+  /// Time-index keys put_time_keys() buffered for flush_time_keys(): the first pending_count_
+  /// strings (the vector keeps its strings' buffers between transactions).
+  std::vector<std::string> pending_time_keys_;
+  size_t pending_count_ = 0;
 };
 
 } // namespace m365

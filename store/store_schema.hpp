@@ -20,6 +20,7 @@ struct store_dbis {
   MDB_dbi events = 0;
   MDB_dbi by_time = 0;
   MDB_dbi dedupe = 0;
+  MDB_dbi journal = 0;
   MDB_dbi aliases = 0;
   MDB_dbi links = 0;
   MDB_dbi sync_log = 0;
@@ -38,6 +39,7 @@ constexpr const char* emails = "emails";
 constexpr const char* events = "events";
 constexpr const char* by_time = "by_time";
 constexpr const char* dedupe = "dedupe";
+constexpr const char* journal = "dedupe_journal";  ///< since schema version 2
 constexpr const char* aliases = "aliases";
 constexpr const char* links = "links";
 constexpr const char* sync_log = "sync_log";

@@ -7,6 +7,8 @@
 
 #include <lmdb.h>
 
+#include "store/journal_chunk.hpp"
+
 namespace m365::test {
 
 temp_dir::temp_dir() {
@@ -63,6 +65,19 @@ env_dump dump_environment(const std::string& path) {
   }
   mdb_txn_abort(txn);
   mdb_env_close(env);
+  return out;
+}
+
+std::vector<std::pair<uint64_t, std::string>> journal_entries(const env_dump& dump) {
+  std::vector<std::pair<uint64_t, std::string>> out;
+  auto it = dump.find("dedupe_journal");
+  if (it == dump.end()) return out;
+  for (auto& [key, value] : it->second) {
+    journal_chunk_view chunk;
+    if (!chunk.parse(value)) throw std::runtime_error("malformed journal chunk");
+    for (size_t i = 0; i < chunk.size(); ++i)
+      out.emplace_back(chunk.hash(i), std::string(chunk.owner(i)));
+  }
   return out;
 }
 

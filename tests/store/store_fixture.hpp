@@ -2,6 +2,7 @@
 // destruction) and a raw dump of every named database of an environment.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -31,6 +32,9 @@ using env_dump = std::map<std::string, std::vector<std::pair<std::string, std::s
 /// Dumps the environment at `path` through a raw read-only LMDB environment. The store must
 /// not be open in this process (LMDB forbids opening one environment twice per process).
 env_dump dump_environment(const std::string& path);
+
+/// Every (hash, owner record key) of the dump's dedupe journal, in journal order.
+std::vector<std::pair<uint64_t, std::string>> journal_entries(const env_dump& dump);
 
 /// Writes `value` under `key` of the named database `db` with raw LMDB, as a foreign or torn
 /// write would (fault injection). The store must not be open in this process. Throws on error.

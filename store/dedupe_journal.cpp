@@ -1,0 +1,185 @@
+// The dedupe journal: lazy per-user tables over append-only chunks; see dedupe_journal.hpp.
+#include "store/dedupe_journal.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "store/key_codec.hpp"
+#include "store/lmdb_env.hpp"
+
+namespace m365 {
+
+void dedupe_journal::begin(MDB_txn* txn) {
+  if (!staging_.empty()) aborted();
+  txn_ = txn;
+  ++txn_no_;
+}
+
+status dedupe_journal::touch(std::string_view prefix, table*& out) {
+  // Pages come per user: most calls ask for the table the previous call used.
+  if (last_ != nullptr && last_->checked_in == txn_no_ && prefix == last_prefix_) {
+    last_->last_use = ++clock_;
+    out = last_;
+    return status::ok();
+  }
+  auto it = tables_.find(std::string(prefix));
+  if (it != tables_.end() && it->second->checked_in != txn_no_) {
+    // Another process may have appended since this table was loaded: its next sequence
+    // number must still be free.
+    lmdb::cursor c;
+    if (int rc = c.open(txn_, dbis_.journal); rc != MDB_SUCCESS)
+      return lmdb::to_status(rc, "open journal cursor");
+    MDB_val k, v;
+    int rc = c.seek(keys::journal_key(prefix, it->second->next_seq), k, v);
+    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return lmdb::to_status(rc, "seek journal");
+    if (rc == MDB_SUCCESS && lmdb::has_prefix(lmdb::to_view(k), prefix)) {
+      drop(it);
+      it = tables_.end();
+    } else {
+      it->second->checked_in = txn_no_;
+    }
+  }
+  if (it == tables_.end()) {
+    auto fresh = std::make_unique<table>();
+    if (auto s = load(prefix, *fresh); !s) return s;
+    fresh->checked_in = txn_no_;
+    loaded_ += fresh->committed;
+    it = tables_.emplace(std::string(prefix), std::move(fresh)).first;
+  }
+  it->second->last_use = ++clock_;
+  out = it->second.get();
+  last_ = out;
+  last_prefix_.assign(prefix);
+  return status::ok();
+}
+
+status dedupe_journal::load(std::string_view prefix, table& t) {
+  lmdb::cursor c;
+  if (int rc = c.open(txn_, dbis_.journal); rc != MDB_SUCCESS)
+    return lmdb::to_status(rc, "open journal cursor");
+  MDB_val k, v;
+  int rc = c.seek(prefix, k, v);
+  for (; rc == MDB_SUCCESS; rc = c.next(k, v)) {
+    auto key = lmdb::to_view(k);
+    if (!lmdb::has_prefix(key, prefix)) break;
+    uint64_t seq = 0;
+    if (!keys::parse_journal_seq(key, prefix.size(), seq))
+      return status::corrupted("malformed dedupe journal key");
+    journal_chunk_view chunk;
+    if (auto s = chunk.parse(lmdb::to_view(v)); !s) return s;
+    if (chunk.size() > std::numeric_limits<uint32_t>::max() - t.committed)
+      return status::corrupted("dedupe journal of one user exceeds 2^32 entries");
+    t.chunks.push_back({seq, t.committed});
+    for (size_t i = 0; i < chunk.size(); ++i)
+      t.slots.insert(chunk.hash(i) & mask_, t.committed + static_cast<uint32_t>(i));
+    t.committed += static_cast<uint32_t>(chunk.size());
+    t.next_seq = seq + 1;
+  }
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return lmdb::to_status(rc, "scan journal");
+  return status::ok();
+}
+
+status dedupe_journal::entry_at(std::string_view prefix, const table& t, uint32_t ordinal,
+                                journal_entry& out) {
+  if (ordinal >= t.committed) {
+    out = t.staged[ordinal - t.committed];
+    return status::ok();
+  }
+  auto after = std::upper_bound(t.chunks.begin(), t.chunks.end(), ordinal,
+                                [](uint32_t o, const chunk_ref& c) { return o < c.first; });
+  auto& ref = *(after - 1);
+  auto key = keys::journal_key(prefix, ref.seq);
+  MDB_val k = lmdb::to_val(key);
+  MDB_val v{};
+  int rc = mdb_get(txn_, dbis_.journal, &k, &v);
+  if (rc == MDB_NOTFOUND) return status::corrupted("dedupe journal chunk vanished");
+  if (rc != MDB_SUCCESS) return lmdb::to_status(rc, "get journal chunk");
+  journal_chunk_view chunk;
+  if (auto s = chunk.parse(lmdb::to_view(v)); !s) return s;
+  size_t index = ordinal - ref.first;
+  if (index >= chunk.size()) return status::corrupted("dedupe journal chunk shrank");
+  out.hash = chunk.hash(index);
+  out.owner.assign(chunk.owner(index));
+  return status::ok();
+}
+
+status dedupe_journal::candidates(std::string_view prefix, uint64_t hash,
+                                  std::vector<journal_entry>& out) {
+  out.clear();
+  table* t = nullptr;
+  if (auto s = touch(prefix, t); !s) return s;
+  // Ordinals first: reading a chunk must not run inside the table walk.
+  ordinals_.clear();
+  t->slots.find(hash & mask_, [&](uint32_t ordinal) { ordinals_.push_back(ordinal); });
+  for (auto ordinal : ordinals_) {
+    out.emplace_back();
+    if (auto s = entry_at(prefix, *t, ordinal, out.back()); !s) return s;
+  }
+  return status::ok();
+}
+
+status dedupe_journal::stage(std::string_view prefix, uint64_t hash, std::string_view owner) {
+  table* t = nullptr;
+  if (auto s = touch(prefix, t); !s) return s;
+  if (t->staged.size() >= std::numeric_limits<uint32_t>::max() - t->committed)
+    return status::invalid_argument("dedupe journal of one user exceeds 2^32 entries");
+  if (t->staged.empty()) staging_.emplace_back(prefix);
+  t->slots.insert(hash & mask_, t->committed + static_cast<uint32_t>(t->staged.size()));
+  t->staged.push_back({hash, std::string(owner)});
+  return status::ok();
+}
+
+status dedupe_journal::flush() {
+  for (auto& prefix : staging_) {
+    auto& t = *tables_.at(prefix);
+    chunk_.clear();
+    encode_journal_chunk(t.staged, chunk_);
+    auto key = keys::journal_key(prefix, t.next_seq);
+    MDB_val k = lmdb::to_val(key);
+    MDB_val v = lmdb::to_val(chunk_);
+    int rc = mdb_put(txn_, dbis_.journal, &k, &v, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST) return status::corrupted("dedupe journal chunk written twice");
+    if (rc != MDB_SUCCESS) return lmdb::to_status(rc, "put journal chunk");
+  }
+  return status::ok();
+}
+
+void dedupe_journal::committed() {
+  for (auto& prefix : staging_) {
+    auto& t = *tables_.at(prefix);
+    t.chunks.push_back({t.next_seq, t.committed});
+    t.committed += static_cast<uint32_t>(t.staged.size());
+    loaded_ += t.staged.size();
+    ++t.next_seq;
+    t.staged.clear();
+  }
+  staging_.clear();
+  txn_ = nullptr;
+  enforce_budget();
+}
+
+void dedupe_journal::aborted() {
+  // The tables hold the staged entries: drop them, the committed journal reloads on next use.
+  for (auto& prefix : staging_)
+    if (auto it = tables_.find(prefix); it != tables_.end()) drop(it);
+  staging_.clear();
+  txn_ = nullptr;
+  enforce_budget();
+}
+
+void dedupe_journal::drop(std::unordered_map<std::string, std::unique_ptr<table>>::iterator it) {
+  loaded_ -= it->second->committed;
+  if (it->second.get() == last_) last_ = nullptr;
+  tables_.erase(it);
+}
+
+void dedupe_journal::enforce_budget() {
+  while (loaded_ > budget_ && !tables_.empty()) {
+    auto oldest = std::min_element(tables_.begin(), tables_.end(), [](auto& a, auto& b) {
+      return a.second->last_use < b.second->last_use;
+    });
+    drop(oldest);
+  }
+}
+
+} // namespace m365
