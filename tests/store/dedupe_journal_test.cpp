@@ -43,7 +43,7 @@ email_page page_of(const std::string& tenant, const std::string& user, std::vect
                    uint64_t page_no, const std::string& folder = "inbox") {
   email_page page;
   page.link = {tenant, user, folder, sync_phase::paging, "page:" + std::to_string(page_no), 0,
-               static_cast<timestamp_ms>(1000 + page_no), 0, 0};
+               static_cast<timestamp_ms>(1000 + page_no), 0, 0, ""};
   for (auto& item : items) item.folder = folder;
   page.items = std::move(items);
   return page;
@@ -127,7 +127,7 @@ ack_log run_history(const store_options& options, bool reopen) {
           page_of("contoso", "u-1", {mail("contoso", "u-1", "C-promoted", id(0))}, 10)});
 
   event_page events;
-  events.link = {"contoso", "u-1", "calendar", sync_phase::paging, "page:11", 0, 1011, 0, 0};
+  events.link = {"contoso", "u-1", "calendar", sync_phase::paging, "page:11", 0, 1011, 0, 0, ""};
   events.items = {sample::make_event("contoso", "u-1", "E-1", 1, "UID-1"),
                   sample::make_event("contoso", "u-1", "E-2", 2, "UID-2"),
                   sample::make_event("contoso", "u-1", "E-3", 3, id(3))};  // not an email's twin

@@ -89,7 +89,7 @@ email_page page_of(const std::string& tenant, const std::string& user, const std
                    std::vector<email> items, uint64_t page_no) {
   email_page page;
   page.link = {tenant, user, folder, sync_phase::paging, "page:" + std::to_string(page_no), 0,
-               static_cast<timestamp_ms>(1000 + page_no), 0, 0};
+               static_cast<timestamp_ms>(1000 + page_no), 0, 0, ""};
   for (auto& item : items) {
     item.tenant = tenant;
     item.folder = folder;
@@ -127,7 +127,7 @@ TEST_CASE("a schema 1 store is migrated to the dedupe journal at a read-write op
     // More than one migration chunk for one user.
     commit_one(*store, sample::make_email_page("contoso", "u-3", "inbox", 4, 0, 1100));
     event_page events;
-    events.link = {"contoso", "u-1", "calendar", sync_phase::paging, "page:5", 0, 1005, 0, 0};
+    events.link = {"contoso", "u-1", "calendar", sync_phase::paging, "page:5", 0, 1005, 0, 0, ""};
     events.items = {sample::make_event("contoso", "u-1", "E-1", 1, "UID-1"),
                     sample::make_event("contoso", "u-1", "E-2", 2, "UID-2")};
     write_batch batch;
