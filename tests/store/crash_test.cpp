@@ -230,7 +230,9 @@ TEST_CASE("every acknowledged page survives SIGKILL at random points", "[store][
                       << seconds << " s");
   CHECK(kills >= 50);
   CHECK(total_acks > 100);
-  CHECK(seconds < 60);
+  // A recovery that got slow would show here: 100 kills take a few seconds; every check reads
+  // the whole store, which grows with the kills (2 000 kills of `make soak`: about 5 minutes).
+  CHECK(seconds < 0.6 * runs);
 }
 
 TEST_CASE("a reader slot left by a killed process is cleared by check_readers",
