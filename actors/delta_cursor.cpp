@@ -1,6 +1,21 @@
 #include "actors/delta_cursor.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace m365 {
+
+namespace {
+
+/// Mailbox addresses compare without ASCII case (Exchange resolves them that way): a UPN
+/// whose case changed is the same mailbox and must not trigger a resync.
+bool same_mailbox(const std::string& a, const std::string& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
+    return std::tolower(x) == std::tolower(y);
+  });
+}
+
+} // namespace
 
 delta_link delta_cursor::link_for_page(const std::string& page_url, bool final_page,
                                        timestamp_ms now) const {
@@ -28,7 +43,7 @@ void delta_cursor::on_gone(timestamp_ms now) {
 }
 
 bool delta_cursor::use_mailbox(const std::string& mailbox, timestamp_ms now) {
-  if (committed_.mailbox.empty() || committed_.mailbox == mailbox) {
+  if (committed_.mailbox.empty() || same_mailbox(committed_.mailbox, mailbox)) {
     committed_.mailbox = mailbox;
     return false;
   }

@@ -41,6 +41,8 @@ struct sync_engine_options {
   /// Fine tuning passed to the org supervisor (restart and retry backoff, token refresh).
   std::chrono::milliseconds retry_base = std::chrono::seconds{1};
   std::chrono::milliseconds restart_base = std::chrono::seconds{1};
+  std::chrono::milliseconds restart_cap = std::chrono::minutes{5};
+  std::chrono::milliseconds restart_healthy_after = std::chrono::minutes{10};
 };
 
 class sync_engine {

@@ -85,7 +85,9 @@ status open_databases(MDB_txn* txn, bool create, const std::string& path, store_
       return status::version_mismatch(
         "store at '" + path + "' has schema version " + std::to_string(found) +
         "; this build reads schema version " + std::to_string(lmdb_store::schema_version) +
-        (migratable ? " (open it once for writing to migrate it)" : ""));
+        (migratable ? " (stop every m365sync process that uses it, then open it once for "
+                      "writing with this build, e.g. `m365sync serve`, to migrate it)"
+                    : ""));
   } else if (rc == MDB_NOTFOUND) {
     if (!create)
       return status::not_found("'" + path + "' holds no m365sync store (no schema version)");
@@ -129,6 +131,20 @@ void lmdb_store::impl::set_sticky(const status& s) const {
   if (has_sticky.load(std::memory_order_relaxed)) return;
   sticky = s;
   has_sticky.store(true, std::memory_order_release);
+}
+
+status lmdb_store::impl::schema_unchanged(MDB_txn* txn) const {
+  MDB_val k = lmdb::to_val(meta_key::schema_version);
+  MDB_val v{};
+  int rc = mdb_get(txn, dbis.meta, &k, &v);
+  if (rc != MDB_SUCCESS) return lmdb::to_status(rc, "read schema version");
+  if (v.mv_size == 4 && read_be32(lmdb::to_view(v)) == lmdb_store::schema_version)
+    return status::ok();
+  return status::version_mismatch(
+    "store at '" + options.path + "' changed schema while this process had it open (now " +
+    (v.mv_size == 4 ? std::to_string(read_be32(lmdb::to_view(v))) : std::string("unreadable")) +
+    ", this build writes " + std::to_string(lmdb_store::schema_version) +
+    "): another build migrated it; nothing more is written by this one");
 }
 
 bool lmdb_store::impl::grow_map() {

@@ -48,6 +48,10 @@ struct lmdb_store::impl {
     return s.code() == status_code::corrupted || s.code() == status_code::version_mismatch;
   }
 
+  /// Version mismatch when another program changed the schema version since this process
+  /// opened the store (a newer build migrated it): writing on would mix two layouts.
+  status schema_unchanged(MDB_txn* txn) const;
+
   /// Doubles the map (up to options.max_map_size); false when it cannot grow.
   bool grow_map();
   /// Adopts a map size grown by another process (after MDB_MAP_RESIZED).
@@ -131,7 +135,8 @@ status lmdb_store::impl::write_locked(Body&& body) {
       if (lmdb::is_fatal(rc)) set_sticky(s);
       return s;
     }
-    status s = body(txn.get());
+    status s = schema_unchanged(txn.get());
+    if (s) s = body(txn.get());
     if (s) {
       rc = txn.commit();
       if (rc == MDB_SUCCESS) return status::ok();

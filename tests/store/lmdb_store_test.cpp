@@ -4,6 +4,9 @@
 
 #include <set>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "store/key_codec.hpp"
 #include "store/lmdb_store.hpp"
 #include "tests/store/sample_data.hpp"
@@ -198,6 +201,32 @@ TEST_CASE("opening a store of another schema version fails naming both versions"
   CHECK_THAT(reopened.error().message(),
              Catch::Contains("schema version 7") &&
                Catch::Contains("schema version " + std::to_string(lmdb_store::schema_version)));
+}
+
+TEST_CASE("a store migrated by another build while this one has it open gets no more writes",
+          "[store][open]") {
+  test::temp_dir dir;
+  auto store = open_store(dir.path());
+  REQUIRE(store->append_sync_log({"contoso", "", 1, log_level::info, "before"}));
+  // Another process (a newer build) writes its schema version.
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    test::raw_put(dir.path(), "meta", "schema_version", std::string("\0\0\0\x07", 4));
+    ::_exit(0);
+  }
+  int wstatus = 0;
+  REQUIRE(::waitpid(pid, &wstatus, 0) == pid);
+  REQUIRE(WIFEXITED(wstatus));
+  REQUIRE(WEXITSTATUS(wstatus) == 0);
+  auto s = store->append_sync_log({"contoso", "", 2, log_level::info, "after"});
+  CHECK(s.code() == status_code::version_mismatch);
+  CHECK_THAT(s.message(), Catch::Contains("now 7"));
+  // Sticky: nothing later is written either, and health says why.
+  CHECK(store->append_sync_log({"contoso", "", 3, log_level::info, "later"}).code() ==
+        status_code::version_mismatch);
+  CHECK_FALSE(store->health());
+  CHECK(store->read_sync_log("contoso", {}, 0, 0)->size() == 1);
 }
 
 TEST_CASE("a read-only open of a missing store fails cleanly", "[store][open]") {
