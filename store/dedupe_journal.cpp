@@ -131,7 +131,7 @@ status dedupe_journal::stage(std::string_view prefix, uint64_t hash, std::string
   return status::ok();
 }
 
-void dedupe_journal::removed(std::string_view prefix) {
+void dedupe_journal::count_stale(std::string_view prefix, int64_t delta) {
   // A sweep or a page removes many items of one user: most calls repeat the last prefix.
   if (removals_.empty() || removals_.back().first != prefix) {
     auto it = std::find_if(removals_.begin(), removals_.end(),
@@ -142,13 +142,13 @@ void dedupe_journal::removed(std::string_view prefix) {
       std::iter_swap(it, removals_.end() - 1);
     }
   }
-  ++removals_.back().second;
+  removals_.back().second += delta;
 }
 
 status dedupe_journal::flush(const journal_liveness& live) {
   // Compaction first: it writes the staged entries of the prefixes it rewrites.
   for (auto& [prefix, count] : removals_)
-    if (auto s = count_removals(prefix, count, live); !s) return s;
+    if (auto s = update_counter(prefix, count, live); !s) return s;
   if (options_.fail_after_compaction && !compacted_.empty())
     return status::internal("testing: the transaction fails after a journal compaction");
   for (auto& prefix : staging_) {

@@ -12,15 +12,16 @@
 //
 // Compaction: page_writer reports every removed record that has a dedupe id (removed()); the
 // count is kept per user and kind in a counter record `user|kind` -> u8 version | varint stale
-// (the bare prefix: it sorts before every chunk of its prefix). When flush() finds stale >=
+// (the bare prefix: it sorts before every chunk of its prefix; absent when 0), adjusted by
+// count_stale(). When flush() finds stale >=
 // compact_floor and stale > live, it rewrites that prefix in the same transaction: every entry
 // (committed and staged) whose owner still exists with a dedupe id of the entry's hash is kept,
 // every chunk is deleted, the kept ones are written as fresh chunks numbered from the table's
 // next sequence number on (at least one chunk, maybe empty), the counter record is deleted.
 // So sequence numbers only grow, and a process whose table predates the compaction finds a
-// chunk at or after its own next sequence number and reloads (the check below). The count is
-// a trigger only: a removed source delivered again makes its entry live again, so the count may
-// overstate; compaction recounts exactly.
+// chunk at or after its own next sequence number and reloads (the check below). Removals
+// written before the counter existed were not counted: the count may understate until the
+// next compaction recounts.
 //
 // In memory: per user and kind, loaded lazily (a prefix scan of the journal) on first use, a
 // hash table hash -> entry ordinal (12 bytes a slot) plus the chunk boundaries. Checked once per
@@ -94,8 +95,10 @@ public:
   status candidates(std::string_view prefix, uint64_t hash, std::vector<journal_entry>& out);
   /// Adds an entry, visible to candidates() at once and written by flush().
   status stage(std::string_view prefix, uint64_t hash, std::string_view owner);
-  /// A record listed under `prefix` was removed in this transaction: one more stale entry.
-  void removed(std::string_view prefix);
+  /// The stale entries of `prefix` changed by `delta` in this transaction: +1 when a listed
+  /// record is removed, -1 when a stale entry names its owner again (a removed source delivered
+  /// again). So the count follows the journal's state and re-applied pages leave it as it was.
+  void count_stale(std::string_view prefix, int64_t delta);
   /// Counts the removals, compacts the prefixes that need it (`live` decides which entries
   /// stay), then writes one chunk per user and kind that staged entries in this transaction.
   status flush(const journal_liveness& live);
@@ -129,8 +132,8 @@ private:
   void drop(std::unordered_map<std::string, std::unique_ptr<table>>::iterator it);
   void enforce_budget();
   void publish() noexcept;
-  /// Adds this transaction's removals to the counter record of `prefix`; compacts it when due.
-  status count_removals(std::string_view prefix, uint64_t removed, const journal_liveness& live);
+  /// Adds this transaction's `delta` to the counter record of `prefix`; compacts it when due.
+  status update_counter(std::string_view prefix, int64_t delta, const journal_liveness& live);
   /// Rewrites the journal of `prefix` with its live entries (dedupe_journal_compaction.cpp).
   status compact(std::string_view prefix, const journal_liveness& live);
   /// Every committed entry of `prefix`, in journal order, into `out`; the chunk keys into keys.
@@ -145,7 +148,7 @@ private:
   size_t loaded_ = 0;
   std::unordered_map<std::string, std::unique_ptr<table>> tables_;
   std::vector<std::string> staging_;   ///< prefixes with staged entries in this transaction
-  std::vector<std::pair<std::string, uint64_t>> removals_;  ///< prefix -> removed() calls
+  std::vector<std::pair<std::string, int64_t>> removals_;  ///< prefix -> count_stale() sum
   std::vector<std::string> compacted_; ///< prefixes compacted by this transaction
   uint64_t compactions_pending_ = 0;
   std::atomic<size_t> stat_entries_{0};

@@ -19,8 +19,9 @@ constexpr size_t compacted_chunk_entries = 1024;
 
 } // namespace
 
-status dedupe_journal::count_removals(std::string_view prefix, uint64_t removed,
+status dedupe_journal::update_counter(std::string_view prefix, int64_t delta,
                                       const journal_liveness& live) {
+  if (delta == 0) return status::ok();
   // The counter record's key is the bare prefix (it sorts before every chunk of the prefix).
   MDB_val k = lmdb::to_val(prefix);
   MDB_val v{};
@@ -37,12 +38,18 @@ status dedupe_journal::count_removals(std::string_view prefix, uint64_t removed,
   } else if (rc != MDB_NOTFOUND) {
     return lmdb::to_status(rc, "get journal counter");
   }
-  stale += removed;
+  // Removals written before the counter existed were not counted: never below 0.
+  stale = delta < 0 ? stale - std::min(stale, static_cast<uint64_t>(-delta))
+                    : stale + static_cast<uint64_t>(delta);
   if (stale >= std::max<size_t>(options_.compact_floor, 1)) {
     table* t = nullptr;
     if (auto s = touch(prefix, t); !s) return s;
     uint64_t entries = t->committed + t->staged.size();
     if (stale > entries - std::min(stale, entries)) return compact(prefix, live);
+  }
+  if (stale == 0) {
+    rc = mdb_del(txn_, dbis_.journal, &k, nullptr);
+    return rc == MDB_NOTFOUND ? status::ok() : lmdb::to_status(rc, "delete journal counter");
   }
   chunk_.clear();
   byte_writer w(chunk_);

@@ -413,14 +413,22 @@ status page_writer::find_owner_or_list(std::string_view dedupe_id) {
       return status::ok();
     }
   }
-  return self_listed ? status::ok() : journal_.stage(journal_prefix(), hash, key_);
+  if (!self_listed) return journal_.stage(journal_prefix(), hash, key_);
+  // A removed source delivered again: its stale entry names a live owner again.
+  journal_.count_stale(journal_prefix(), -1);
+  return status::ok();
 }
 
 status page_writer::list_in_journal(std::string_view key) {
   auto hash = keys::dedupe_hash(dedupe_key_);
   if (auto s = journal_.candidates(journal_prefix(), hash, candidates_); !s) return s;
-  for (auto& candidate : candidates_)
-    if (candidate.owner == key && candidate.hash == hash) return status::ok();
+  for (auto& candidate : candidates_) {
+    if (candidate.owner == key && candidate.hash == hash) {
+      // A source that was an owner once: its stale entry names a live owner again.
+      journal_.count_stale(journal_prefix(), -1);
+      return status::ok();
+    }
+  }
   return journal_.stage(journal_prefix(), hash, key);
 }
 
@@ -563,7 +571,7 @@ status page_writer::remove_source(std::string_view tenant, std::string_view user
       return s;
     removed = true;
     // The record was listed in the journal: its entry is stale now.
-    if (!header.dedupe_id.empty()) journal_.removed(journal_prefix());
+    if (!header.dedupe_id.empty()) journal_.count_stale(journal_prefix(), 1);
     if (!grouped) return status::ok();
     auto pos = std::lower_bound(entry.sources.begin(), entry.sources.end(), key);
     if (pos != entry.sources.end() && *pos == key) entry.sources.erase(pos);
