@@ -219,15 +219,19 @@ TEST_CASE("a compaction in a transaction that does not commit leaves the journal
     REQUIRE(store->commit(batch).has_value());
   }
   auto before = data_of(dir.path());
+  // 30 removals without a promotion: the transaction stages nothing, it only compacts.
+  auto removal = page_of("contoso", "u-1", {}, 4);
+  removal.removed_ids = graph_ids("C-", 5, 35);
   write_batch batch;
-  batch.add(pages[2][0]);
+  batch.add(removal);
   auto failed = store->commit(batch);
   REQUIRE_FALSE(failed.has_value());
   CHECK(failed.error().code() == status_code::internal);
   CHECK(data_of(dir.path()) == before);
   CHECK(store->stats().dedupe_journal_compactions == 0);
   // The table the failed transaction compacted is gone: the old journal answers (C-10 and
-  // C-35 are still stored, so their twins fold).
+  // C-35 are still stored, so their twins fold); a kept table would name chunks that were
+  // never committed.
   auto ack = commit_one(*store, page_of("fabrikam", "u-1",
                                         {mail("fabrikam", "u-1", "F-35", id(35)),
                                          mail("fabrikam", "u-1", "F-10", id(10))},
