@@ -10,7 +10,7 @@
 namespace m365 {
 
 void dedupe_journal::begin(MDB_txn* txn) {
-  if (!staging_.empty()) aborted();
+  if (!staging_.empty() || !removals_.empty() || !compacted_.empty()) aborted();
   txn_ = txn;
   ++txn_no_;
 }
@@ -62,6 +62,7 @@ status dedupe_journal::load(std::string_view prefix, table& t) {
   for (; rc == MDB_SUCCESS; rc = c.next(k, v)) {
     auto key = lmdb::to_view(k);
     if (!lmdb::has_prefix(key, prefix)) break;
+    if (key.size() == prefix.size()) continue;  // the counter record
     uint64_t seq = 0;
     if (!keys::parse_journal_seq(key, prefix.size(), seq))
       return status::corrupted("malformed dedupe journal key");
@@ -71,11 +72,12 @@ status dedupe_journal::load(std::string_view prefix, table& t) {
       return status::corrupted("dedupe journal of one user exceeds 2^32 entries");
     t.chunks.push_back({seq, t.committed});
     for (size_t i = 0; i < chunk.size(); ++i)
-      t.slots.insert(chunk.hash(i) & mask_, t.committed + static_cast<uint32_t>(i));
+      t.slots.insert(chunk.hash(i) & options_.hash_mask, t.committed + static_cast<uint32_t>(i));
     t.committed += static_cast<uint32_t>(chunk.size());
     t.next_seq = seq + 1;
   }
   if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return lmdb::to_status(rc, "scan journal");
+  stat_loads_.fetch_add(1, std::memory_order_relaxed);
   return status::ok();
 }
 
@@ -110,7 +112,7 @@ status dedupe_journal::candidates(std::string_view prefix, uint64_t hash,
   if (auto s = touch(prefix, t); !s) return s;
   // Ordinals first: reading a chunk must not run inside the table walk.
   ordinals_.clear();
-  t->slots.find(hash & mask_, [&](uint32_t ordinal) { ordinals_.push_back(ordinal); });
+  t->slots.find(hash & options_.hash_mask, [&](uint32_t ordinal) { ordinals_.push_back(ordinal); });
   for (auto ordinal : ordinals_) {
     out.emplace_back();
     if (auto s = entry_at(prefix, *t, ordinal, out.back()); !s) return s;
@@ -124,14 +126,34 @@ status dedupe_journal::stage(std::string_view prefix, uint64_t hash, std::string
   if (t->staged.size() >= std::numeric_limits<uint32_t>::max() - t->committed)
     return status::invalid_argument("dedupe journal of one user exceeds 2^32 entries");
   if (t->staged.empty()) staging_.emplace_back(prefix);
-  t->slots.insert(hash & mask_, t->committed + static_cast<uint32_t>(t->staged.size()));
+  t->slots.insert(hash & options_.hash_mask, t->committed + static_cast<uint32_t>(t->staged.size()));
   t->staged.push_back({hash, std::string(owner)});
   return status::ok();
 }
 
-status dedupe_journal::flush() {
+void dedupe_journal::count_stale(std::string_view prefix, int64_t delta) {
+  // A sweep or a page removes many items of one user: most calls repeat the last prefix.
+  if (removals_.empty() || removals_.back().first != prefix) {
+    auto it = std::find_if(removals_.begin(), removals_.end(),
+                           [&](auto& r) { return r.first == prefix; });
+    if (it == removals_.end()) {
+      removals_.emplace_back(std::string(prefix), 0);
+    } else {
+      std::iter_swap(it, removals_.end() - 1);
+    }
+  }
+  removals_.back().second += delta;
+}
+
+status dedupe_journal::flush(const journal_liveness& live) {
+  // Compaction first: it writes the staged entries of the prefixes it rewrites.
+  for (auto& [prefix, count] : removals_)
+    if (auto s = update_counter(prefix, count, live); !s) return s;
+  if (options_.fail_after_compaction && !compacted_.empty())
+    return status::internal("testing: the transaction fails after a journal compaction");
   for (auto& prefix : staging_) {
     auto& t = *tables_.at(prefix);
+    if (t.staged.empty()) continue;  // compacted
     chunk_.clear();
     encode_journal_chunk(t.staged, chunk_);
     auto key = keys::journal_key(prefix, t.next_seq);
@@ -147,6 +169,7 @@ status dedupe_journal::flush() {
 void dedupe_journal::committed() {
   for (auto& prefix : staging_) {
     auto& t = *tables_.at(prefix);
+    if (t.staged.empty()) continue;  // compacted: the table was reloaded with them
     t.chunks.push_back({t.next_seq, t.committed});
     t.committed += static_cast<uint32_t>(t.staged.size());
     loaded_ += t.staged.size();
@@ -154,17 +177,28 @@ void dedupe_journal::committed() {
     t.staged.clear();
   }
   staging_.clear();
+  removals_.clear();
+  compacted_.clear();
+  stat_compactions_.fetch_add(compactions_pending_, std::memory_order_relaxed);
+  compactions_pending_ = 0;
   txn_ = nullptr;
   enforce_budget();
+  publish();
 }
 
 void dedupe_journal::aborted() {
-  // The tables hold the staged entries: drop them, the committed journal reloads on next use.
-  for (auto& prefix : staging_)
-    if (auto it = tables_.find(prefix); it != tables_.end()) drop(it);
+  // The tables hold the staged entries or the compacted journal: drop them, the committed
+  // journal reloads on next use.
+  for (auto* list : {&staging_, &compacted_})
+    for (auto& prefix : *list)
+      if (auto it = tables_.find(prefix); it != tables_.end()) drop(it);
   staging_.clear();
+  removals_.clear();
+  compacted_.clear();
+  compactions_pending_ = 0;
   txn_ = nullptr;
   enforce_budget();
+  publish();
 }
 
 void dedupe_journal::drop(std::unordered_map<std::string, std::unique_ptr<table>>::iterator it) {
@@ -174,12 +208,29 @@ void dedupe_journal::drop(std::unordered_map<std::string, std::unique_ptr<table>
 }
 
 void dedupe_journal::enforce_budget() {
-  while (loaded_ > budget_ && !tables_.empty()) {
-    auto oldest = std::min_element(tables_.begin(), tables_.end(), [](auto& a, auto& b) {
-      return a.second->last_use < b.second->last_use;
-    });
+  while (loaded_ > options_.budget_entries) {
+    auto oldest = tables_.end();
+    for (auto it = tables_.begin(); it != tables_.end(); ++it) {
+      if (!options_.evict_used && it->second->checked_in == txn_no_) continue;
+      if (oldest == tables_.end() || it->second->last_use < oldest->second->last_use) oldest = it;
+    }
+    if (oldest == tables_.end()) return;  // only tables the last transaction used are left
     drop(oldest);
   }
+}
+
+void dedupe_journal::publish() noexcept {
+  stat_entries_.store(loaded_, std::memory_order_relaxed);
+  stat_tables_.store(tables_.size(), std::memory_order_relaxed);
+}
+
+dedupe_journal_stats dedupe_journal::stats() const noexcept {
+  dedupe_journal_stats out;
+  out.loaded_entries = stat_entries_.load(std::memory_order_relaxed);
+  out.loaded_tables = stat_tables_.load(std::memory_order_relaxed);
+  out.loads = stat_loads_.load(std::memory_order_relaxed);
+  out.compactions = stat_compactions_.load(std::memory_order_relaxed);
+  return out;
 }
 
 } // namespace m365

@@ -161,6 +161,12 @@ bool parse_journal_seq(std::string_view key, size_t prefix_size, uint64_t& seq) 
   return true;
 }
 
+bool is_journal_counter_key(std::string_view key) noexcept {
+  size_t pos = 0;
+  std::string_view user;
+  return read_component(key, pos, user) && key.size() == pos + 1;
+}
+
 void alias_key(std::string& out, std::string_view tenant, std::string_view user, kind k,
                std::string_view graph_id) {
   out.clear();

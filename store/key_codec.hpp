@@ -84,6 +84,8 @@ std::string journal_prefix(std::string_view user, kind k);
 std::string journal_key(std::string_view prefix, uint64_t seq);
 /// The sequence number of a journal key under a prefix of `prefix_size` bytes.
 bool parse_journal_seq(std::string_view key, size_t prefix_size, uint64_t& seq) noexcept;
+/// True when `key` is a bare journal prefix `user|kind`: the counter record of stale entries.
+bool is_journal_counter_key(std::string_view key) noexcept;
 
 /// aliases (sources that were deduplicated into another record): `tenant|user|kind|graph_id`.
 void alias_key(std::string& out, std::string_view tenant, std::string_view user, kind k,

@@ -284,6 +284,11 @@ store_stats lmdb_store::stats() const {
   store_stats out;
   out.map_growths = impl_->map_growths.load();
   out.stale_readers_cleared = impl_->stale_readers_cleared.load();
+  auto journal = impl_->writer.journal_stats();
+  out.dedupe_loaded_entries = journal.loaded_entries;
+  out.dedupe_loaded_tables = journal.loaded_tables;
+  out.dedupe_journal_loads = journal.loads;
+  out.dedupe_journal_compactions = journal.compactions;
   impl_->read([&](MDB_txn* txn) -> status {
     MDB_envinfo info{};
     MDB_stat env_stat{};

@@ -18,6 +18,8 @@
 //                tenant|""|kind|be64(time)|user|graph_id -> "" (reads of a whole tenant)
 //   dedupe_journal user|kind|be64(seq) -> chunk of (hash of the dedupe digest, owner record key),
 //                one per user, kind and write transaction (dedupe_journal.hpp)
+//                user|kind -> u8 version | varint stale: entries of removed records since the
+//                last compaction of that user and kind (absent = 0; sorts before its chunks)
 //   dedupe       user|kind|sha256(internetMessageId or iCalUId)[0..16) -> owner + every source,
 //                only for items with two sources or more
 //   aliases      tenant|user|kind|graph_id -> a source folded into another record by dedupe
@@ -82,6 +84,17 @@ struct store_options {
   /// Testing only: ANDed into the dedupe journal's 64-bit hashes (0 = every id collides, which
   /// must change nothing but speed). Default: all ones.
   uint64_t dedupe_hash_mask = ~uint64_t{0};
+  /// A user's dedupe journal (per kind) is compacted in the write transaction that finds at
+  /// least this many stale entries (of removed records) and more stale than live ones.
+  /// Default: 1024.
+  size_t dedupe_compact_floor = 1024;
+  /// Testing only: dedupe_index_budget may evict the tables the last transaction used (in
+  /// production they stay, so a user whose table alone exceeds the budget does not reload it
+  /// in every transaction). Default: false.
+  bool dedupe_evict_used_tables = false;
+  /// Testing only: a write transaction that compacts a dedupe journal fails (status internal)
+  /// after the compaction, as a crash or a full map would abort it. Default: false.
+  bool dedupe_fail_after_compaction = false;
 };
 
 /// A group of pages committed in one transaction, applied in insertion order. Pages of the
@@ -137,6 +150,10 @@ struct store_stats {
   uint64_t events = 0;
   uint64_t map_growths = 0;          ///< how often MDB_MAP_FULL grew the map since open
   uint64_t stale_readers_cleared = 0;
+  size_t dedupe_loaded_entries = 0;  ///< dedupe journal entries in memory (after the last write)
+  size_t dedupe_loaded_tables = 0;   ///< users x kinds loaded
+  uint64_t dedupe_journal_loads = 0;        ///< prefix scans that loaded a table, since open
+  uint64_t dedupe_journal_compactions = 0;  ///< committed compactions, since open
 };
 
 class lmdb_store {

@@ -25,7 +25,17 @@ namespace m365 {
 struct lmdb_store::impl {
   explicit impl(store_options opts)
     : options(std::move(opts)),
-      writer(dbis, options.dedupe_index_budget, options.dedupe_hash_mask) {}
+      writer(dbis, journal_options(options)) {}
+
+  static dedupe_journal_options journal_options(const store_options& o) noexcept {
+    dedupe_journal_options out;
+    out.budget_entries = o.dedupe_index_budget;
+    out.hash_mask = o.dedupe_hash_mask;
+    out.compact_floor = o.dedupe_compact_floor;
+    out.evict_used = o.dedupe_evict_used_tables;
+    out.fail_after_compaction = o.dedupe_fail_after_compaction;
+    return out;
+  }
 
   store_options options;
   lmdb::env env;

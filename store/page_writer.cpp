@@ -183,7 +183,35 @@ void page_writer::begin(MDB_txn* txn) {
 
 status page_writer::finish() {
   if (auto s = flush_time_keys(); !s) return s;
-  return journal_.flush();
+  return journal_.flush([this](std::string_view prefix, const journal_entry& entry, bool& live) {
+    return entry_is_live(prefix, entry, live);
+  });
+}
+
+status page_writer::entry_is_live(std::string_view prefix, const journal_entry& entry,
+                                  bool& live) {
+  live = false;
+  if (prefix.empty()) return status::corrupted("empty dedupe journal prefix");
+  auto kind = static_cast<keys::kind>(prefix.back());
+  bool is_event = kind == keys::kind::event;
+  if (!is_event && kind != keys::kind::email)
+    return status::corrupted("dedupe journal prefix of an unknown kind");
+  keys::record_key_parts parts;
+  if (!keys::parse_record_key(entry.owner, parts))
+    return status::corrupted("dedupe journal entry with a malformed owner key");
+  std::string_view stored;
+  bool found = false;
+  if (auto s = get(is_event ? dbis_.events : dbis_.emails, entry.owner, stored, found,
+                   "get record");
+      !s)
+    return s;
+  if (!found) return status::ok();
+  record_header header;
+  if (auto s = decode_header(stored, is_event ? "event" : "email", header); !s) return s;
+  if (header.dedupe_id.empty()) return status::ok();
+  keys::dedupe_key(live_key_, parts.user, kind, header.dedupe_id);
+  live = lmdb::has_prefix(live_key_, prefix) && keys::dedupe_hash(live_key_) == entry.hash;
+  return status::ok();
 }
 
 // -- pages ------------------------------------------------------------------------------------
@@ -385,14 +413,22 @@ status page_writer::find_owner_or_list(std::string_view dedupe_id) {
       return status::ok();
     }
   }
-  return self_listed ? status::ok() : journal_.stage(journal_prefix(), hash, key_);
+  if (!self_listed) return journal_.stage(journal_prefix(), hash, key_);
+  // A removed source delivered again: its stale entry names a live owner again.
+  journal_.count_stale(journal_prefix(), -1);
+  return status::ok();
 }
 
 status page_writer::list_in_journal(std::string_view key) {
   auto hash = keys::dedupe_hash(dedupe_key_);
   if (auto s = journal_.candidates(journal_prefix(), hash, candidates_); !s) return s;
-  for (auto& candidate : candidates_)
-    if (candidate.owner == key && candidate.hash == hash) return status::ok();
+  for (auto& candidate : candidates_) {
+    if (candidate.owner == key && candidate.hash == hash) {
+      // A source that was an owner once: its stale entry names a live owner again.
+      journal_.count_stale(journal_prefix(), -1);
+      return status::ok();
+    }
+  }
   return journal_.stage(journal_prefix(), hash, key);
 }
 
@@ -534,6 +570,8 @@ status page_writer::remove_source(std::string_view tenant, std::string_view user
         !s)
       return s;
     removed = true;
+    // The record was listed in the journal: its entry is stale now.
+    if (!header.dedupe_id.empty()) journal_.count_stale(journal_prefix(), 1);
     if (!grouped) return status::ok();
     auto pos = std::lower_bound(entry.sources.begin(), entry.sources.end(), key);
     if (pos != entry.sources.end() && *pos == key) entry.sources.erase(pos);

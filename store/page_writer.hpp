@@ -46,15 +46,15 @@ uint64_t page_digest(const event_page& page);
 /// once the transaction's fate is known.
 class page_writer {
 public:
-  /// `index_budget` and `hash_mask`: see dedupe_journal.
-  page_writer(const store_dbis& dbis, size_t index_budget, uint64_t hash_mask) noexcept
-    : dbis_(dbis), journal_(dbis, index_budget, hash_mask) {}
+  page_writer(const store_dbis& dbis, const dedupe_journal_options& journal) noexcept
+    : dbis_(dbis), journal_(dbis, journal) {}
 
   void begin(MDB_txn* txn);
   /// Writes what the transaction staged in the dedupe journal; call before committing.
   status finish();
   void committed() { journal_.committed(); }
   void aborted() { journal_.aborted(); }
+  dedupe_journal_stats journal_stats() const noexcept { return journal_.stats(); }
 
   /// Applies one (validated) page; adds its counts to `ack`. A non-ok status leaves the
   /// transaction in an unknown state: the caller aborts it.
@@ -90,6 +90,9 @@ private:
   /// Stores the group `entry` under dedupe_key_, or deletes it when fewer than two sources are
   /// left.
   status put_group(const dedupe_entry& entry);
+  /// Whether a journal entry of `prefix` still names its owner (for compaction): the owner
+  /// record exists and its dedupe id hashes to the entry's hash.
+  status entry_is_live(std::string_view prefix, const journal_entry& entry, bool& live);
   /// `user|kind` of dedupe_key_: the journal prefix.
   std::string_view journal_prefix() const noexcept;
   /// Folds the source key_ into the item held by owner_ (under dedupe_key_): group + alias.
@@ -131,6 +134,7 @@ private:
   std::string dedupe_key_;
   std::string alias_key_;
   std::string time_key_;
+  std::string live_key_;
   /// Time-index keys put_time_keys() buffered for flush_time_keys(): the first pending_count_
   /// strings (the vector keeps its strings' buffers between transactions).
   std::vector<std::string> pending_time_keys_;

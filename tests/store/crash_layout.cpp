@@ -32,7 +32,9 @@ email_page make_page(size_t index, uint64_t page) {
                                            index * 1'000'003 + page * 101 + i));
   out.items.push_back(sample::make_email(s.tenant, s.user, s.folder, shared_id(index, page),
                                          page, shared_message_id(s.user, s.folder, page)));
-  if (page > 0) out.removed_ids.push_back(item_id(index, page - 1, 0));
+  if (page > 0)
+    for (size_t i = 0; i < removed_per_page; ++i)
+      out.removed_ids.push_back(item_id(index, page - 1, i));
   return out;
 }
 

@@ -1,6 +1,8 @@
 // Ownership: stateless, shared by the crash writer program and the crash test.
 // What the crash writer commits: 8 streams (2 tenants x 2 users x 2 folders), page n of a
-// stream holds `items_per_page` own emails, removes item 0 of page n-1, and carries one email
+// stream holds `items_per_page` own emails, removes items 0..removed_per_page-1 of page n-1
+// (so most entries of a user's dedupe journal go stale and the writer, with a compact floor of
+// `compact_floor`, compacts it every few transactions), and carries one email
 // whose internetMessageId is shared with the same user/folder/page of the other tenant (a
 // migration duplicate that dedupe must fold into one record).
 #pragma once
@@ -14,6 +16,8 @@ namespace m365::crash {
 
 constexpr size_t stream_count = 8;
 constexpr size_t items_per_page = 4;
+constexpr size_t removed_per_page = 3;
+constexpr size_t compact_floor = 8;
 
 struct stream {
   std::string tenant;

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   store_options options;
   options.path = argv[1];
   options.initial_map_size = size_t{1} << 20;  // growth under crashes too
+  options.dedupe_compact_floor = crash::compact_floor;  // compactions under crashes too
   auto opened = lmdb_store::open(options);
   if (!opened) {
     std::fprintf(stderr, "open: %s\n", opened.error().to_string().c_str());
