@@ -2,6 +2,7 @@
 #include "store/dedupe_journal.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 #include "store/key_codec.hpp"
@@ -53,7 +54,10 @@ status dedupe_journal::touch(std::string_view prefix, table*& out) {
   return status::ok();
 }
 
-status dedupe_journal::load(std::string_view prefix, table& t) {
+status dedupe_journal::for_each_chunk(
+  std::string_view prefix,
+  const std::function<status(std::string_view key, uint64_t seq, const journal_chunk_view&)>&
+    visit) {
   lmdb::cursor c;
   if (int rc = c.open(txn_, dbis_.journal); rc != MDB_SUCCESS)
     return lmdb::to_status(rc, "open journal cursor");
@@ -68,6 +72,15 @@ status dedupe_journal::load(std::string_view prefix, table& t) {
       return status::corrupted("malformed dedupe journal key");
     journal_chunk_view chunk;
     if (auto s = chunk.parse(lmdb::to_view(v)); !s) return s;
+    if (auto s = visit(key, seq, chunk); !s) return s;
+  }
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return lmdb::to_status(rc, "scan journal");
+  return status::ok();
+}
+
+status dedupe_journal::load(std::string_view prefix, table& t) {
+  auto s = for_each_chunk(prefix, [&](std::string_view, uint64_t seq,
+                                      const journal_chunk_view& chunk) -> status {
     if (chunk.size() > std::numeric_limits<uint32_t>::max() - t.committed)
       return status::corrupted("dedupe journal of one user exceeds 2^32 entries");
     t.chunks.push_back({seq, t.committed});
@@ -75,8 +88,9 @@ status dedupe_journal::load(std::string_view prefix, table& t) {
       t.slots.insert(chunk.hash(i) & options_.hash_mask, t.committed + static_cast<uint32_t>(i));
     t.committed += static_cast<uint32_t>(chunk.size());
     t.next_seq = seq + 1;
-  }
-  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return lmdb::to_status(rc, "scan journal");
+    return status::ok();
+  });
+  if (!s) return s;
   stat_loads_.fetch_add(1, std::memory_order_relaxed);
   return status::ok();
 }

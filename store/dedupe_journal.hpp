@@ -127,6 +127,11 @@ private:
 
   /// The table of `prefix`, loaded or checked when this transaction has not used it yet.
   status touch(std::string_view prefix, table*& out);
+  /// Visits every chunk of `prefix` in sequence order (the counter record is skipped).
+  status for_each_chunk(
+    std::string_view prefix,
+    const std::function<status(std::string_view key, uint64_t seq, const journal_chunk_view&)>&
+      visit);
   status load(std::string_view prefix, table& t);
   status entry_at(std::string_view prefix, const table& t, uint32_t ordinal, journal_entry& out);
   void drop(std::unordered_map<std::string, std::unique_ptr<table>>::iterator it);

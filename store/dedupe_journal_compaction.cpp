@@ -61,23 +61,13 @@ status dedupe_journal::update_counter(std::string_view prefix, int64_t delta,
 
 status dedupe_journal::read_all(std::string_view prefix, std::vector<journal_entry>& out,
                                 std::vector<std::string>& chunk_keys) {
-  lmdb::cursor c;
-  if (int rc = c.open(txn_, dbis_.journal); rc != MDB_SUCCESS)
-    return lmdb::to_status(rc, "open journal cursor");
-  MDB_val k, v;
-  int rc = c.seek(prefix, k, v);
-  for (; rc == MDB_SUCCESS; rc = c.next(k, v)) {
-    auto key = lmdb::to_view(k);
-    if (!lmdb::has_prefix(key, prefix)) break;
-    if (key.size() == prefix.size()) continue;  // the counter record
-    journal_chunk_view chunk;
-    if (auto s = chunk.parse(lmdb::to_view(v)); !s) return s;
+  return for_each_chunk(prefix, [&](std::string_view key, uint64_t,
+                                    const journal_chunk_view& chunk) -> status {
     for (size_t i = 0; i < chunk.size(); ++i)
       out.push_back({chunk.hash(i), std::string(chunk.owner(i))});
     chunk_keys.emplace_back(key);
-  }
-  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return lmdb::to_status(rc, "scan journal");
-  return status::ok();
+    return status::ok();
+  });
 }
 
 status dedupe_journal::compact(std::string_view prefix, const journal_liveness& live) {

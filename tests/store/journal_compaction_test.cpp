@@ -42,12 +42,9 @@ std::vector<std::string> graph_ids(const std::string& prefix, int from, int to) 
   return out;
 }
 
-using ack_log = std::vector<std::string>;
-
-std::string ack_text(const commit_ack& a) {
-  return std::to_string(a.upserted) + "/" + std::to_string(a.duplicates) + "/" +
-         std::to_string(a.removed);
-}
+using test::ack_log;
+using test::ack_text;
+using test::data_of;
 
 /// The churn pages, in commit order (a vector per transaction).
 std::vector<std::vector<email_page>> churn_pages() {
@@ -103,12 +100,6 @@ ack_log run_churn(const store_options& options, bool reopen) {
   return log;
 }
 
-/// Every database but meta (whose creation time comes from the clock).
-test::env_dump data_of(const std::string& path) {
-  auto dump = test::dump_environment(path);
-  dump.erase("meta");
-  return dump;
-}
 
 store_options compacting(const std::string& path) {
   store_options options;
@@ -177,33 +168,8 @@ TEST_CASE("compaction gives the same bytes whether reopened, colliding or evicte
     compactions = store->stats().dedupe_journal_compactions;
   }
   CHECK(compactions == 1);
-  auto reference = data_of(reference_dir.path());
-
-  struct variant {
-    const char* name;
-    bool reopen;
-    uint64_t mask;
-    size_t budget;
-  };
-  for (auto v : {variant{"reopened before every commit", true, ~uint64_t{0}, 4'000'000},
-                 variant{"every id collides", false, 0, 4'000'000},
-                 variant{"every id collides, reopened", true, 0, 4'000'000},
-                 variant{"budget of no entry", false, ~uint64_t{0}, 0},
-                 variant{"budget of one entry, ids collide", false, 0, 1}}) {
-    INFO(v.name);
-    test::temp_dir dir;
-    auto options = compacting(dir.path());
-    options.dedupe_hash_mask = v.mask;
-    options.dedupe_index_budget = v.budget;
-    options.dedupe_evict_used_tables = v.budget < 2;
-    CHECK(run_churn(options, v.reopen) == expected_churn);
-    auto dump = data_of(dir.path());
-    for (auto& [name, entries] : reference) {
-      INFO("database " << name);
-      CHECK(dump[name] == entries);
-    }
-    CHECK(dump.size() == reference.size());
-  }
+  test::check_unchanged_by_variants(compacting, run_churn, expected_churn,
+                                    data_of(reference_dir.path()));
 }
 
 TEST_CASE("a compaction in a transaction that does not commit leaves the journal as it was",

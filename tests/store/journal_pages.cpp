@@ -62,4 +62,47 @@ bool lists(const std::vector<std::string>& owners, const std::string& tenant,
   return std::find(owners.begin(), owners.end(), key) != owners.end();
 }
 
+std::string ack_text(const commit_ack& a) {
+  return std::to_string(a.upserted) + "/" + std::to_string(a.duplicates) + "/" +
+         std::to_string(a.removed);
+}
+
+env_dump data_of(const std::string& path) {
+  auto dump = dump_environment(path);
+  dump.erase("meta");
+  return dump;
+}
+
+void check_unchanged_by_variants(
+  const std::function<store_options(const std::string& path)>& options,
+  const std::function<ack_log(const store_options&, bool reopen)>& run, const ack_log& expected,
+  const env_dump& reference) {
+  struct variant {
+    const char* name;
+    bool reopen;
+    uint64_t mask;
+    size_t budget;
+  };
+  for (auto v : {variant{"reopened before every commit", true, ~uint64_t{0}, 4'000'000},
+                 variant{"every id collides", false, 0, 4'000'000},
+                 variant{"every id collides, reopened", true, 0, 4'000'000},
+                 variant{"budget of no entry", false, ~uint64_t{0}, 0},
+                 variant{"budget of one entry, ids collide", false, 0, 1}}) {
+    INFO(v.name);
+    temp_dir dir;
+    auto o = options(dir.path());
+    o.dedupe_hash_mask = v.mask;
+    o.dedupe_index_budget = v.budget;
+    // Budgets 0 and 1 must evict every table between transactions, the used ones too.
+    o.dedupe_evict_used_tables = v.budget < 2;
+    CHECK(run(o, v.reopen) == expected);
+    auto dump = data_of(dir.path());
+    for (auto& [name, entries] : reference) {
+      INFO("database " << name);
+      CHECK(dump[name] == entries);
+    }
+    CHECK(dump.size() == reference.size());
+  }
+}
+
 } // namespace m365::test

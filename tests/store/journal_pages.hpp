@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "messages/pages.hpp"
 #include "store/lmdb_store.hpp"
+#include "tests/store/store_fixture.hpp"
 
 namespace m365::test {
 
@@ -31,5 +33,22 @@ std::string id(int n);
 std::vector<std::string> journal_owners(const std::string& path);
 bool lists(const std::vector<std::string>& owners, const std::string& tenant,
            const std::string& user, const std::string& graph_id);
+
+/// Acks of every commit of a scripted history, "upserted/duplicates/removed" each.
+using ack_log = std::vector<std::string>;
+std::string ack_text(const commit_ack& a);
+
+/// Every database but meta (whose creation time comes from the clock).
+env_dump data_of(const std::string& path);
+
+/// Replays a scripted history, `run(options, reopen_before_every_commit)`, under every way of
+/// running it that must change nothing: reopened before every commit, every id colliding
+/// (`dedupe_hash_mask` 0; also reopened), budgets that evict every table between transactions
+/// (0 entries; 1 entry with colliding ids). `options(path)` makes the base options of a store
+/// at `path`. Each run must give `expected` and leave every database equal to `reference`.
+void check_unchanged_by_variants(
+  const std::function<store_options(const std::string& path)>& options,
+  const std::function<ack_log(const store_options&, bool reopen)>& run, const ack_log& expected,
+  const env_dump& reference);
 
 } // namespace m365::test
