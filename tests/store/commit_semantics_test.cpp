@@ -5,36 +5,14 @@
 
 #include "store/lmdb_store.hpp"
 #include "tests/store/sample_data.hpp"
+#include "tests/store/commit_helpers.hpp"
 #include "tests/store/store_fixture.hpp"
 
 using namespace m365;
+using test::commit_one;
+using test::open_store;
 
 namespace {
-
-std::unique_ptr<lmdb_store> open_store(const std::string& path) {
-  store_options options;
-  options.path = path;
-  auto store = lmdb_store::open(options);
-  REQUIRE(store.has_value());
-  return std::move(store).value();
-}
-
-commit_ack commit_one(lmdb_store& store, const email_page& page) {
-  write_batch batch;
-  batch.add(page);
-  auto acks = store.commit(batch);
-  REQUIRE(acks.has_value());
-  REQUIRE(acks->size() == 1);
-  return acks->front();
-}
-
-commit_ack commit_one(lmdb_store& store, const event_page& page) {
-  write_batch batch;
-  batch.add(page);
-  auto acks = store.commit(batch);
-  REQUIRE(acks.has_value());
-  return acks->front();
-}
 
 email_page page_of(const std::string& tenant, const std::string& user, const std::string& folder,
                    std::vector<email> items, uint64_t page_no = 1) {

@@ -12,18 +12,6 @@
 
 namespace m365::test {
 
-std::unique_ptr<lmdb_store> open_store(store_options options) {
-  auto store = lmdb_store::open(options);
-  REQUIRE(store.has_value());
-  return std::move(store).value();
-}
-
-std::unique_ptr<lmdb_store> open_store(const std::string& path) {
-  store_options options;
-  options.path = path;
-  return open_store(options);
-}
-
 email mail(const std::string& tenant, const std::string& user, const std::string& graph_id,
            const std::string& message_id) {
   return sample::make_email(tenant, user, "inbox", graph_id, std::hash<std::string>{}(graph_id),
@@ -38,14 +26,6 @@ email_page page_of(const std::string& tenant, const std::string& user, std::vect
   for (auto& item : items) item.folder = folder;
   page.items = std::move(items);
   return page;
-}
-
-commit_ack commit_one(lmdb_store& store, const email_page& page) {
-  write_batch batch;
-  batch.add(page);
-  auto acks = store.commit(batch);
-  REQUIRE(acks.has_value());
-  return acks->front();
 }
 
 std::string id(int n) { return "<m" + std::to_string(n) + "@client.example>"; }

@@ -11,12 +11,10 @@
 
 #include "messages/pages.hpp"
 #include "store/lmdb_store.hpp"
+#include "tests/store/commit_helpers.hpp"
 #include "tests/store/store_fixture.hpp"
 
 namespace m365::test {
-
-std::unique_ptr<lmdb_store> open_store(store_options options);
-std::unique_ptr<lmdb_store> open_store(const std::string& path);
 
 /// An email in "inbox" of `tenant`/`user` with the given internetMessageId.
 email mail(const std::string& tenant, const std::string& user, const std::string& graph_id,
@@ -24,8 +22,6 @@ email mail(const std::string& tenant, const std::string& user, const std::string
 /// A paging page of `items` (moved to `folder`), its link numbered by `page_no`.
 email_page page_of(const std::string& tenant, const std::string& user, std::vector<email> items,
                    uint64_t page_no, const std::string& folder = "inbox");
-/// Commits one page; its ack.
-commit_ack commit_one(lmdb_store& store, const email_page& page);
 /// The internetMessageId number `n`.
 std::string id(int n);
 

@@ -10,34 +10,23 @@
 #include "store/key_codec.hpp"
 #include "store/lmdb_store.hpp"
 #include "tests/store/sample_data.hpp"
+#include "tests/store/commit_helpers.hpp"
 #include "tests/store/store_fixture.hpp"
 
 using namespace m365;
+using test::commit_one;
+using test::open_store;
 
 namespace {
-
-std::unique_ptr<lmdb_store> open_store(const std::string& path) {
-  store_options options;
-  options.path = path;
-  auto store = lmdb_store::open(options);
-  REQUIRE(store.has_value());
-  return std::move(store).value();
-}
-
-void commit_page(lmdb_store& store, const email_page& page) {
-  write_batch batch;
-  batch.add(page);
-  REQUIRE(store.commit(batch).has_value());
-}
 
 } // namespace
 
 TEST_CASE("a read of tenant a never returns data of tenant ab", "[store][isolation]") {
   test::temp_dir dir;
   auto store = open_store(dir.path());
-  commit_page(*store, sample::make_email_page("a", "u-1", "inbox", 1, 0, 7));
-  commit_page(*store, sample::make_email_page("ab", "u-1", "inbox", 2, 0, 9));
-  commit_page(*store, sample::make_email_page("b", "u-1", "inbox", 3, 0, 4));
+  commit_one(*store, sample::make_email_page("a", "u-1", "inbox", 1, 0, 7));
+  commit_one(*store, sample::make_email_page("ab", "u-1", "inbox", 2, 0, 9));
+  commit_one(*store, sample::make_email_page("b", "u-1", "inbox", 3, 0, 4));
   REQUIRE(store->put_user({"u-1", "a", "u1@a.example", {}, 1}));
   REQUIRE(store->put_user({"u-2", "ab", "u2@ab.example", {}, 1}));
 
@@ -87,8 +76,8 @@ TEST_CASE("emails read by time come oldest first in pages joined by the cursor",
   auto store = open_store(dir.path());
   auto p1 = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 30);
   auto p2 = sample::make_email_page("contoso", "u-2", "inbox", 2, 0, 30);
-  commit_page(*store, p1);
-  commit_page(*store, p2);
+  commit_one(*store, p1);
+  commit_one(*store, p2);
 
   for (std::string user : {"", "u-1"}) {
     activity_query q;
@@ -130,10 +119,10 @@ TEST_CASE("an upsert that changes the received time moves the email in the time 
   auto store = open_store(dir.path());
   auto page = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 1);
   page.items[0].received_at = 1000;
-  commit_page(*store, page);
+  commit_one(*store, page);
   page.items[0].received_at = 5000;
   page.items[0].subject = "changed";
-  commit_page(*store, page);
+  commit_one(*store, page);
   activity_query q;
   q.tenant = "contoso";
   auto all = store->read_emails(q);
@@ -243,7 +232,7 @@ TEST_CASE("a corrupted stored record stops every later write with the same error
   auto page = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 3);
   {
     auto store = open_store(dir.path());
-    commit_page(*store, page);
+    commit_one(*store, page);
   }
   // A truncated record, as a torn or foreign write would leave it.
   test::raw_put(dir.path(), "emails", keys::record_key("contoso", "u-1", page.items[1].graph_id),
@@ -282,7 +271,7 @@ TEST_CASE("a stored record of a newer version is refused, not misread", "[store]
   open_store(dir.path()).reset();
   {
     auto store = open_store(dir.path());
-    commit_page(*store, page);
+    commit_one(*store, page);
   }
   test::raw_put(dir.path(), "links", keys::link_key("contoso", "u-1", "inbox"), std::string("\x09", 1));
   auto store = open_store(dir.path());

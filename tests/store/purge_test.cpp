@@ -5,31 +5,14 @@
 
 #include "store/lmdb_store.hpp"
 #include "tests/store/sample_data.hpp"
+#include "tests/store/commit_helpers.hpp"
 #include "tests/store/store_fixture.hpp"
 
 using namespace m365;
+using test::commit_one;
+using test::open_store;
 
 namespace {
-
-std::unique_ptr<lmdb_store> open_store(const std::string& path) {
-  store_options options;
-  options.path = path;
-  auto store = lmdb_store::open(options);
-  REQUIRE(store.has_value());
-  return std::move(store).value();
-}
-
-void commit_page(lmdb_store& store, const email_page& page) {
-  write_batch batch;
-  batch.add(page);
-  REQUIRE(store.commit(batch).has_value());
-}
-
-void commit_page(lmdb_store& store, const event_page& page) {
-  write_batch batch;
-  batch.add(page);
-  REQUIRE(store.commit(batch).has_value());
-}
 
 email_page page_of(const std::string& tenant, const std::string& user, const std::string& folder,
                    std::vector<email> items, uint64_t page_no) {
@@ -43,18 +26,18 @@ email_page page_of(const std::string& tenant, const std::string& user, const std
 /// Two tenants, two users, 40 emails in two folders, one email delivered through both tenants
 /// (a dedupe owner with an alias) and three events.
 void fill(lmdb_store& store) {
-  commit_page(store, sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 20, "C-"));
-  commit_page(store, sample::make_email_page("contoso", "u-2", "archive", 2, 0, 20, "D-"));
+  commit_one(store, sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 20, "C-"));
+  commit_one(store, sample::make_email_page("contoso", "u-2", "archive", 2, 0, 20, "D-"));
   auto owner = sample::make_email("contoso", "u-1", "inbox", "SHARED-C", 77, "<shared@x.example>");
   auto alias = sample::make_email("fabrikam", "u-1", "inbox", "SHARED-F", 78, "<shared@x.example>");
-  commit_page(store, page_of("contoso", "u-1", "inbox", {owner}, 3));
-  commit_page(store, page_of("fabrikam", "u-1", "inbox", {alias}, 4));
+  commit_one(store, page_of("contoso", "u-1", "inbox", {owner}, 3));
+  commit_one(store, page_of("fabrikam", "u-1", "inbox", {alias}, 4));
   event_page events;
   events.link = {"contoso", "u-1", "calendar", sync_phase::paging, "page:5", 0, 1005, 0, 0, ""};
   for (int i = 0; i < 3; ++i)
     events.items.push_back(
       sample::make_event("contoso", "u-1", "EV-" + std::to_string(i), 500 + i));
-  commit_page(store, events);
+  commit_one(store, events);
 }
 
 /// The databases a purge and a `@removed` page must leave identical (links, sync log and audit
@@ -108,17 +91,17 @@ TEST_CASE("a purge leaves the store exactly as Graph @removed of the same source
     fill(*store);
     auto removal = page_of("contoso", "u-1", "inbox", {}, 10);
     removal.removed_ids = {"C-contoso-u-1-inbox-3", "C-contoso-u-1-inbox-7", "SHARED-C"};
-    commit_page(*store, removal);
+    commit_one(*store, removal);
     auto removal2 = page_of("contoso", "u-2", "archive", {}, 11);
     removal2.removed_ids = {"D-contoso-u-2-archive-0"};
-    commit_page(*store, removal2);
+    commit_one(*store, removal2);
     auto removal3 = page_of("fabrikam", "u-1", "inbox", {}, 13);
     removal3.removed_ids = {"SHARED-F"};
-    commit_page(*store, removal3);
+    commit_one(*store, removal3);
     event_page ev;
     ev.link = {"contoso", "u-1", "calendar", sync_phase::paging, "page:12", 0, 1012, 0, 0, ""};
     ev.removed_ids = {"EV-1"};
-    commit_page(*store, ev);
+    commit_one(*store, ev);
   }
   auto after_purge = test::dump_environment(purged_dir.path());
   auto after_removed = test::dump_environment(removed_dir.path());

@@ -12,9 +12,11 @@
 #include "store/lmdb_store.hpp"
 #include "store/record_codec.hpp"
 #include "tests/store/sample_data.hpp"
+#include "tests/store/commit_helpers.hpp"
 #include "tests/store/store_fixture.hpp"
 
 using namespace m365;
+using test::commit_one;
 
 namespace {
 
@@ -96,14 +98,6 @@ email_page page_of(const std::string& tenant, const std::string& user, const std
   }
   page.items = std::move(items);
   return page;
-}
-
-commit_ack commit_one(lmdb_store& store, const email_page& page) {
-  write_batch batch;
-  batch.add(page);
-  auto acks = store.commit(batch);
-  REQUIRE(acks.has_value());
-  return acks->front();
 }
 
 } // namespace
