@@ -37,19 +37,8 @@ using test::ack_log;
 /// promotion; a removed source delivered again; a dedupe id that changes; events. Opens the
 /// store once, or again before every commit when `reopen` is set.
 ack_log run_history(const store_options& options, bool reopen) {
-  ack_log log;
-  std::unique_ptr<lmdb_store> store;
-  auto commit = [&](std::vector<email_page> pages) {
-    if (reopen || !store) {
-      store.reset();
-      store = open_store(options);
-    }
-    write_batch batch;
-    for (auto& p : pages) batch.add(p);
-    auto acks = store->commit(batch);
-    REQUIRE(acks.has_value());
-    for (auto& a : *acks) log.push_back(test::ack_text(a));
-  };
+  test::history_recorder history{options, reopen};
+  auto commit = [&](const std::vector<email_page>& pages) { history.commit(pages); };
   std::vector<email> first;
   for (int i = 0; i < 30; ++i) first.push_back(mail("contoso", "u-1", "C-" + std::to_string(i), id(i)));
   first.push_back(mail("contoso", "u-1", "C-dup", id(0)));  // the same id twice in one page
@@ -89,19 +78,12 @@ ack_log run_history(const store_options& options, bool reopen) {
   twin.link.tenant = "fabrikam";
   twin.link.url = "page:12";
   twin.items = {sample::make_event("fabrikam", "u-1", "FE-1", 4, "UID-1")};
-  if (reopen || !store) {
-    store.reset();
-    store = open_store(options);
-  }
+  auto& store = history.next_store();
   for (auto* page : {&events, &twin}) {
-    write_batch batch;
-    batch.add(*page);
-    auto acks = store->commit(batch);
-    REQUIRE(acks.has_value());
-    log.push_back(std::to_string(acks->front().upserted) + "/" +
-                  std::to_string(acks->front().duplicates));
+    auto ack = commit_one(store, *page);
+    history.record(std::to_string(ack.upserted) + "/" + std::to_string(ack.duplicates));
   }
-  return log;
+  return history.log();
 }
 
 /// The acks the history must give.

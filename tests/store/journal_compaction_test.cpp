@@ -84,20 +84,9 @@ const ack_log expected_churn = {"40/0/0", "5/0/0", "0/5/0", "0/0/30", "1/2/0", "
 
 /// Commits the churn pages; opens the store once, or before every commit when `reopen`.
 ack_log run_churn(const store_options& options, bool reopen) {
-  ack_log log;
-  std::unique_ptr<lmdb_store> store;
-  for (auto& pages : churn_pages()) {
-    if (reopen || !store) {
-      store.reset();
-      store = open_store(options);
-    }
-    write_batch batch;
-    for (auto& p : pages) batch.add(p);
-    auto acks = store->commit(batch);
-    REQUIRE(acks.has_value());
-    for (auto& a : *acks) log.push_back(ack_text(a));
-  }
-  return log;
+  test::history_recorder history{options, reopen};
+  for (auto& pages : churn_pages()) history.commit(pages);
+  return history.log();
 }
 
 

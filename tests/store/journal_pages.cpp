@@ -47,6 +47,22 @@ std::string ack_text(const commit_ack& a) {
          std::to_string(a.removed);
 }
 
+lmdb_store& history_recorder::next_store() {
+  if (reopen_ || !store_) {
+    store_.reset();
+    store_ = open_store(options_);
+  }
+  return *store_;
+}
+
+void history_recorder::commit(const std::vector<email_page>& pages) {
+  write_batch batch;
+  for (auto& p : pages) batch.add(p);
+  auto acks = next_store().commit(batch);
+  REQUIRE(acks.has_value());
+  for (auto& a : *acks) log_.push_back(ack_text(a));
+}
+
 env_dump data_of(const std::string& path) {
   auto dump = dump_environment(path);
   dump.erase("meta");

@@ -34,6 +34,26 @@ bool lists(const std::vector<std::string>& owners, const std::string& tenant,
 using ack_log = std::vector<std::string>;
 std::string ack_text(const commit_ack& a);
 
+/// Commits the groups of pages of a scripted history, each group in one transaction, and logs
+/// every ack; opens the store once, or again before every commit when `reopen` is set.
+class history_recorder {
+public:
+  history_recorder(store_options options, bool reopen)
+    : options_(std::move(options)), reopen_(reopen) {}
+  void commit(const std::vector<email_page>& pages);
+  /// The store for the next commit (opened, or reopened when `reopen`), for steps of a history
+  /// that commit otherwise; record() logs what they saw.
+  lmdb_store& next_store();
+  void record(std::string line) { log_.push_back(std::move(line)); }
+  const ack_log& log() const noexcept { return log_; }
+
+private:
+  store_options options_;
+  bool reopen_;
+  std::unique_ptr<lmdb_store> store_;
+  ack_log log_;
+};
+
 /// Every database but meta (whose creation time comes from the clock).
 env_dump data_of(const std::string& path);
 
