@@ -7,6 +7,7 @@
 #include "messages/engine.hpp"
 #include "messages/errors.hpp"
 #include "messages/ids.hpp"
+#include "messages/lifecycle.hpp"
 #include "messages/rule.hpp"
 #include "messages/status.hpp"
 #include "messages/sync_state.hpp"
@@ -206,9 +207,46 @@ void register_message_types(caf::actor_system_config& cfg) {
 
 namespace m365 {
 
+const char* to_string(tenant_state x) noexcept {
+  switch (x) {
+    case tenant_state::running: return "running";
+    case tenant_state::degraded: return "degraded";
+    case tenant_state::parked: return "parked";
+    case tenant_state::disabled: return "disabled";
+    case tenant_state::restarting: return "restarting";
+  }
+  return "unknown";
+}
+
+const char* to_string(mailbox_state x) noexcept {
+  switch (x) {
+    case mailbox_state::idle: return "idle";
+    case mailbox_state::syncing: return "syncing";
+    case mailbox_state::backoff: return "backoff";
+    case mailbox_state::parked: return "parked";
+  }
+  return "unknown";
+}
+
+const char* to_string(token_state x) noexcept {
+  switch (x) {
+    case token_state::empty: return "empty";
+    case token_state::fetching: return "fetching";
+    case token_state::cached: return "cached";
+    case token_state::parked: return "parked";
+  }
+  return "unknown";
+}
+
+const char* to_string(stream_kind x) noexcept {
+  return x == stream_kind::mail ? "mail" : "calendar";
+}
+
 void merge_into(round_report& a, const round_report& b) {
   a.mailboxes += b.mailboxes;
   a.failed_mailboxes += b.failed_mailboxes;
+  a.calendars += b.calendars;
+  a.failed_calendars += b.failed_calendars;
   a.pages += b.pages;
   a.items += b.items;
   a.removed += b.removed;
