@@ -16,6 +16,7 @@
 #include "actors/sync_engine.hpp"
 #include "store/lmdb_store.hpp"
 #include "tests/sim/sim_harness.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace m365::test {
 
@@ -30,13 +31,6 @@ struct engine_setup {
   std::vector<rule> rules;
   /// Last changes to the engine's options before it starts (retry budget, loggers, ...).
   std::function<void(sync_engine_options&)> adjust;
-};
-
-/// A temporary directory removed at the end of the test.
-struct temp_dir {
-  temp_dir();
-  ~temp_dir();
-  std::filesystem::path path;
 };
 
 class engine_on_sim {
@@ -70,7 +64,7 @@ public:
   std::string crm_user(const std::string& upn) const;
 
 private:
-  temp_dir dir_;
+  temp_directory dir_;
   std::unique_ptr<sim::testing::sim_harness> sim_;
   integration_config cfg_;
   caf::actor_system sys_{cfg_};
