@@ -1,5 +1,7 @@
 // Ownership: value type; one per retry loop. Threading: not shared.
-// Capped exponential backoff with full jitter, used for stream retries and actor restarts.
+// Capped exponential backoff with jitter, used for re-fetching a page whose commit failed, the
+// token actor's retries of a parked credential and actor restarts (request retries are the
+// Graph client's: adapters/retry_policy).
 #pragma once
 
 #include <algorithm>

@@ -8,12 +8,21 @@
 //   token -> fetch -> rules -> commit -> (ack) -> cursor moves -> next page, until the delta link.
 // The actor runs rounds: a round brings every stream of the actor to its delta link; sync
 // requests that arrive during a round are answered by the next round (so a caller always sees
-// changes made before its request). Failures are classified once, in `on_failed`:
+// changes made before its request). The Graph client owns every retry of a request
+// (Retry-After, backoff from a floor, its attempt budget: adapters/retry_policy.hpp), so a
+// stream never asks again for a page the client gave up on. Failures are classified here:
 //   410 Gone                 -> the stream restarts as a resync (at most 3 times a round)
-//   401                      -> one forced token refresh, then the page is fetched again
-//   refused credential, 403, 404, foreign host, sticky store errors
+//   401                      -> one forced token refresh at the token actor (rejecting the
+//                               token sent), then the page is fetched once more: the one owner
+//                               of 401 handling (the client answers a 401 at once)
+//   commit failed transiently (store I/O error, commit timeout)
+//                            -> the page is fetched again after a backoff, `max_commit_attempts`
+//                               fetches at most (it was never stored: its link has not moved)
+//   refused credential, 403, 404, foreign host, a second 401, sticky store errors
 //                            -> the stream's round ends with the error (mailbox parked)
-//   anything else            -> retried with capped backoff, `max_attempts` a round
+//   anything else (throttled, transport, 5xx the client gave up on, token endpoint down)
+//                            -> the stream's round ends with the error (mailbox backoff); the
+//                               next scheduled round tries again
 //
 // A Kind provides:
 //   using page_type = email_page | event_page;
@@ -60,12 +69,12 @@ struct stream {
   std::string folder;
   delta_cursor cursor;
   bool in_round = false;
-  uint32_t attempts = 0;       ///< transient failures in this round
-  uint32_t gone = 0;           ///< 410s in this round
-  bool auth_retried = false;   ///< one forced token refresh per round
-  bool force_refresh = false;  ///< the next token request rejects `token_used`
-  std::string token_used;      ///< value of the token of the last fetch (to reject on 401)
-  std::unique_ptr<backoff> retry;
+  uint32_t commit_attempts = 0;  ///< fetches of the current page whose commit failed
+  uint32_t gone = 0;             ///< 410s in this round
+  bool auth_retried = false;     ///< one forced token refresh per page
+  bool force_refresh = false;    ///< the next token request rejects `token_used`
+  std::string token_used;        ///< value of the token of the last fetch (to reject on 401)
+  std::unique_ptr<backoff> commit_retry;  ///< delays before a page is fetched again
 };
 
 template <class Kind>
@@ -121,8 +130,8 @@ struct core {
       if (s.cursor.use_mailbox(st.ctx.user.mailbox, now_ms()))
         st.log().info("user {} {}: mailbox changed from {} to {}, full resync", st.ctx.user.user,
                       folder, previous, st.ctx.user.mailbox);
-      s.retry = std::make_unique<backoff>(st.ctx.tuning.retry_base, std::chrono::minutes{2},
-                                          st.rng());
+      s.commit_retry = std::make_unique<backoff>(st.ctx.tuning.retry_base,
+                                                 std::chrono::minutes{2}, st.rng());
       st.streams.push_back(std::move(s));
     }
     return caf::error{};
@@ -189,7 +198,8 @@ struct core {
     for (auto& s : st.streams) {
       Kind::before_round(s.cursor, st.ctx.tenant, now_ms());
       s.in_round = true;
-      s.attempts = 0;
+      s.commit_attempts = 0;
+      s.commit_retry->reset();
       s.gone = 0;
       s.auth_retried = false;
     }
@@ -207,6 +217,8 @@ struct core {
   static void fail_stream(self_ptr self, uint32_t index, const caf::error& err,
                           round_outcome how) {
     auto& st = self->state;
+    if (!st.streams[index].in_round)
+      return;  // already ended (a late answer)
     auto text = st.streams[index].folder + ": " + self->system().render(err);
     st.totals.last_error = text;
     st.round.errors.push_back(text);
@@ -242,10 +254,42 @@ struct core {
     s.force_refresh = false;
     self->request(st.ctx.tokens, std::chrono::minutes{1}, token_atom_v, std::move(rejected))
       .then([=](access_token& token) { fetch(self, index, token); },
-            [=](caf::error& err) {
-              caf::anon_send(caf::actor_cast<delta_stream_private<page_type>>(self), failed_atom_v,
-                             index, err);
-            });
+            [=](caf::error& err) { on_token_failed(self, index, err); });
+  }
+
+  /// No token: the token actor owns getting one (and parks the tenant on a refused
+  /// credential), so the stream's round ends here either way.
+  static void on_token_failed(self_ptr self, uint32_t index, const caf::error& err) {
+    auto& st = self->state;
+    if (!st.streams[index].in_round)
+      return;
+    st.totals.errors += 1;
+    const bool credential = err.category() == caf::atom("token")
+                            && static_cast<token_errc>(err.code()) != token_errc::endpoint_error;
+    fail_stream(self, index, err,
+                credential ? round_outcome::permanent : round_outcome::transient);
+  }
+
+  /// The commit of a fetched page failed. A sticky store error ends the round; a transient one
+  /// (an I/O error, a commit that took too long) fetches the page again after a backoff, a few
+  /// times.
+  static void on_commit_failed(self_ptr self, uint32_t index, const caf::error& err) {
+    auto& st = self->state;
+    auto& s = st.streams[index];
+    if (!s.in_round)
+      return;
+    st.totals.errors += 1;
+    if (err.category() == caf::atom("store")
+        && (static_cast<store_errc>(err.code()) == store_errc::corrupted
+            || static_cast<store_errc>(err.code()) == store_errc::closed))
+      return fail_stream(self, index, err, round_outcome::permanent);
+    if (++s.commit_attempts >= st.ctx.tuning.max_commit_attempts)
+      return fail_stream(self, index, err, round_outcome::transient);
+    auto delay = s.commit_retry->next();
+    st.log().debug("user {} {}: commit failed: {} (attempt {}), fetching the page again in {} ms",
+                   st.ctx.user.user, s.folder, self->system().render(err), s.commit_attempts,
+                   delay.count());
+    self->delayed_send(self, delay, tick_atom_v, index);
   }
 
   static void on_fetched(self_ptr self, uint32_t index, page_type& page) {
@@ -270,9 +314,9 @@ struct core {
           auto& st = self->state;
           auto& s = st.streams[index];
           s.cursor.on_committed(link, final_page);
-          s.attempts = 0;
+          s.commit_attempts = 0;
           s.auth_retried = false;  // a later 401 (token expired mid-round) may refresh again
-          s.retry->reset();
+          s.commit_retry->reset();
           st.round.pages += 1;
           st.round.items += ack.upserted;
           st.round.removed += ack.removed;
@@ -285,12 +329,10 @@ struct core {
           else
             step(self, index);
         },
-        [=](caf::error& err) {
-          caf::anon_send(caf::actor_cast<delta_stream_private<page_type>>(self), failed_atom_v,
-                         index, err);
-        });
+        [=](caf::error& err) { on_commit_failed(self, index, err); });
   }
 
+  /// A fetch failed (the graph port's answer, after the Graph client's own retries).
   static void on_failed(self_ptr self, uint32_t index, const caf::error& err) {
     auto& st = self->state;
     auto& s = st.streams[index];
@@ -312,30 +354,18 @@ struct core {
           s.auth_retried = true;
           s.force_refresh = true;
           return step(self, index);
-        case graph_errc::throttled:  // the client already waited what Graph allowed
-          return fail_stream(self, index, err, round_outcome::transient);
         case graph_errc::forbidden:
         case graph_errc::not_found:
         case graph_errc::foreign_host:
         case graph_errc::precondition_failed:
           return fail_stream(self, index, err, round_outcome::permanent);
         default:
-          break;  // transient
+          break;
       }
-    } else if (err.category() == caf::atom("token")) {
-      if (static_cast<token_errc>(err.code()) != token_errc::endpoint_error)
-        return fail_stream(self, index, err, round_outcome::permanent);  // the tenant is parked
-    } else if (err.category() == caf::atom("store")) {
-      if (static_cast<store_errc>(err.code()) == store_errc::corrupted
-          || static_cast<store_errc>(err.code()) == store_errc::closed)
-        return fail_stream(self, index, err, round_outcome::permanent);
     }
-    if (++s.attempts >= st.ctx.tuning.max_attempts)
-      return fail_stream(self, index, err, round_outcome::transient);
-    auto delay = s.retry->next();
-    st.log().debug("user {} {}: {} (attempt {}), retrying in {} ms", st.ctx.user.user, s.folder,
-                   self->system().render(err), s.attempts, delay.count());
-    self->delayed_send(self, delay, tick_atom_v, index);
+    // Throttled, transport, server errors, an undecodable page: the client already retried
+    // what may be retried; the next scheduled round asks again.
+    fail_stream(self, index, err, round_outcome::transient);
   }
 };
 
@@ -344,7 +374,7 @@ template <class Kind>
 mailbox_state current_state(const state<Kind>& st) {
   if (st.round_active()) {
     for (auto& s : st.streams)
-      if (s.in_round && s.attempts > 0)
+      if (s.in_round && s.commit_attempts > 0)
         return mailbox_state::backoff;
     return mailbox_state::syncing;
   }

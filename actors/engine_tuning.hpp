@@ -26,11 +26,13 @@ struct engine_tuning {
 
   // -- stream actors ---------------------------------------------------------------------------
 
-  /// First retry delay of a stream whose page failed transiently (doubling with jitter, capped
-  /// at 2 min). Default: 1 s.
+  // (Graph request retries are not here: the Graph client owns them, adapter_port_options::retry.)
+
+  /// First delay before a page whose commit failed transiently is fetched again (doubling with
+  /// jitter, capped at 2 min). Default: 1 s.
   std::chrono::milliseconds retry_base = std::chrono::seconds{1};
-  /// Attempts per stream and round for transient failures. Default: 5.
-  uint32_t max_attempts = 5;
+  /// Fetches of one page whose commit keeps failing transiently, the first included. Default: 5.
+  uint32_t max_commit_attempts = 5;
   /// How long a commit may take before the page is fetched again. Default: 2 min.
   std::chrono::milliseconds commit_timeout = std::chrono::minutes{2};
 

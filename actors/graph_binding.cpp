@@ -1,7 +1,5 @@
 #include "actors/graph_binding.hpp"
 
-#include <mutex>
-
 #include <caf/error.hpp>
 #include <caf/make_message.hpp>
 
@@ -10,39 +8,10 @@
 #include "adapters/graph_requests.hpp"
 #include "adapters/http_transport.hpp"
 #include "adapters/message_page_decoder.hpp"
-#include "adapters/token_source.hpp"
 
 namespace m365 {
 
 namespace {
-
-/// Hands the graph client the token the engine fetched through the tenant's token actor. A
-/// forced refresh is the token actor's job: the request fails as unauthorized and the stream
-/// actor asks its token actor for a new token once, then fetches again.
-class engine_token_source : public token_source {
-public:
-  void use(const std::string& token) {
-    std::lock_guard<std::mutex> guard{mutex_};
-    if (token_ != token)
-      token_ = token;
-  }
-
-  void get_token(bool force_refresh, callback done) override {
-    std::string token;
-    {
-      std::lock_guard<std::mutex> guard{mutex_};
-      token = token_;
-    }
-    if (force_refresh || token.empty())
-      done(status::permission_denied("access token refused; the token actor refreshes it"));
-    else
-      done(std::move(token));
-  }
-
-private:
-  std::mutex mutex_;
-  std::string token_;
-};
 
 caf::error to_error(graph_errc code, std::string message) {
   return caf::make_error(code, std::move(message));
@@ -52,14 +21,12 @@ class adapter_port : public graph_port, public std::enable_shared_from_this<adap
 public:
   adapter_port(std::shared_ptr<void> lease, tenant_settings tenant, graph_endpoint graph,
                std::shared_ptr<http_transport> transport, std::shared_ptr<graph_client> client,
-               std::shared_ptr<engine_token_source> tokens, token_client identity,
-               bool with_body)
+               token_client identity, bool with_body)
     : lease_(std::move(lease)),
       tenant_(std::move(tenant)),
       graph_(std::move(graph)),
       transport_(std::move(transport)),
       client_(std::move(client)),
-      tokens_(std::move(tokens)),
       identity_(std::move(identity)),
       with_body_(with_body) {}
 
@@ -107,7 +74,7 @@ private:
   template <class Decoder, class Callback>
   void fetch_page(graph_request req, const delta_request& request, const access_token& token,
                   Decoder adapter_port::*decoder, Callback done) {
-    tokens_->use(token.value);
+    req.bearer_token = token.value;  // travels with this request only
     auto ctx = context_for(request);
     auto self = shared_from_this();
     client_->submit(std::move(req), [self, ctx, decoder, done = std::move(done)](
@@ -139,7 +106,6 @@ private:
   graph_endpoint graph_;
   std::shared_ptr<http_transport> transport_;
   std::shared_ptr<graph_client> client_;
-  std::shared_ptr<engine_token_source> tokens_;
   token_client identity_;
   bool with_body_;
   message_page_decoder messages_;
@@ -183,7 +149,8 @@ adapter_port_factory::adapter_port_factory(std::shared_ptr<graph_io> io,
   : io_(std::move(io)), credentials_(std::move(credentials)), options_(std::move(options)) {}
 
 caf::expected<std::shared_ptr<graph_port>>
-adapter_port_factory::make_port(const tenant_settings& tenant) {
+adapter_port_factory::make_port(const tenant_settings& tenant,
+                                std::shared_ptr<spdlog::logger> log) {
   auto park = [&](const std::string& what, const status& why) {
     return caf::make_error(sync_errc::tenant_parked, what + ": " + why.message());
   };
@@ -208,11 +175,11 @@ adapter_port_factory::make_port(const tenant_settings& tenant) {
   settings.http = http;
   settings.retry = options_.retry;
   settings.mailbox = options_.mailbox;
-  auto tokens = std::make_shared<engine_token_source>();
-  auto client = std::make_shared<graph_client>(*transport, settings, tokens);
+  settings.log = std::move(log);
+  auto client = std::make_shared<graph_client>(*transport, settings);
   token_client identity{*authority, tenant.directory_id, std::move(*credential)};
   return std::shared_ptr<graph_port>{std::make_shared<adapter_port>(
-    io_->lease(), tenant, *graph, *transport, std::move(client), std::move(tokens), std::move(identity),
+    io_->lease(), tenant, *graph, *transport, std::move(client), std::move(identity),
     options_.with_body)};
 }
 

@@ -60,19 +60,21 @@ using credential_loader = std::function<expected<client_credential>(const tenant
 
 struct adapter_port_options {
   http_settings http;        ///< timeouts, pool sizes (ca_file comes from each tenant)
-  retry_settings retry;      ///< Retry-After and backoff limits
+  retry_settings retry;      ///< the engine's request retries: Retry-After, floor, cap, budget
   mailbox_limits mailbox;    ///< 4 concurrent, 10 000 per 10 min per mailbox
   bool with_body = true;     ///< ask Graph for message bodies ($select)
 };
 
 /// Builds each tenant's port: parses its endpoints (https, or http to loopback only), loads its
-/// credential, and connects the tenant's own transport, token client and Graph client.
+/// credential, and connects the tenant's own transport, token client and Graph client, which
+/// logs through the tenant's logger.
 class adapter_port_factory : public graph_port_factory {
 public:
   adapter_port_factory(std::shared_ptr<graph_io> io, credential_loader credentials,
                        adapter_port_options options = {});
 
-  caf::expected<std::shared_ptr<graph_port>> make_port(const tenant_settings& tenant) override;
+  caf::expected<std::shared_ptr<graph_port>>
+  make_port(const tenant_settings& tenant, std::shared_ptr<spdlog::logger> log) override;
 
 private:
   std::shared_ptr<graph_io> io_;

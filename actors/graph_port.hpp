@@ -15,6 +15,8 @@
 #include "messages/pages.hpp"
 #include "messages/tenant.hpp"
 
+namespace spdlog { class logger; }
+
 namespace m365 {
 
 /// What a stream actor asks for: the next page of one folder (or of the calendar window).
@@ -45,10 +47,13 @@ public:
 
   /// Client-credentials grant against the tenant's authority.
   virtual void request_token(token_callback done) = 0;
-  /// One page of messages/delta. The token goes only to the tenant's Graph host.
+  /// One page of messages/delta, sent with `token` (to the tenant's Graph host only). The
+  /// port's Graph client owns every retry of the request (Retry-After, backoff, attempt
+  /// budget): an error here is final for this page. A 401 is answered as unauthorized at once;
+  /// the caller owns the one forced token refresh.
   virtual void fetch_messages(const delta_request& request, const access_token& token,
                               email_callback done) = 0;
-  /// One page of calendarView/delta.
+  /// One page of calendarView/delta (the same rules).
   virtual void fetch_events(const delta_request& request, const access_token& token,
                             event_callback done) = 0;
 };
@@ -57,7 +62,10 @@ public:
 class graph_port_factory {
 public:
   virtual ~graph_port_factory() = default;
-  virtual caf::expected<std::shared_ptr<graph_port>> make_port(const tenant_settings& tenant) = 0;
+  /// `log` is the tenant's logger (the one its supervisor logs to): every adapter of the port
+  /// logs there, so each line carries the tenant id.
+  virtual caf::expected<std::shared_ptr<graph_port>>
+  make_port(const tenant_settings& tenant, std::shared_ptr<spdlog::logger> log) = 0;
 };
 
 } // namespace m365

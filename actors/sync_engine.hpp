@@ -32,7 +32,7 @@ struct sync_engine_options {
   std::vector<user_assignment> users;
   std::vector<rule> rules;                  ///< compiled at start; invalid rules fail start()
   credential_loader credentials;            ///< required: each tenant's secret or certificate
-  adapter_port_options graph;               ///< HTTP, retry and per-mailbox limits
+  adapter_port_options graph;               ///< HTTP, request retries, per-mailbox limits
   size_t io_threads = 1;                    ///< Graph I/O and decoding threads. Default: 1
   persistence_options persistence;
   /// Tenant loggers; null: clones of spdlog's default logger named "tenant:<id>".

@@ -255,7 +255,7 @@ tenant_private::behavior_type tenant_impl(self_ptr self, tenant_context ctx) {
   if (!st.ctx.log)
     st.ctx.log = spdlog::default_logger()->clone("tenant:" + st.ctx.settings.id);
   self->set_exit_handler([self](caf::exit_msg& msg) { on_child_exit(self, msg); });
-  auto port = st.ctx.ports ? st.ctx.ports->make_port(st.ctx.settings)
+  auto port = st.ctx.ports ? st.ctx.ports->make_port(st.ctx.settings, st.ctx.log)
                            : caf::expected<std::shared_ptr<graph_port>>{
                                caf::make_error(sync_errc::tenant_parked, "no graph port factory")};
   if (!port) {

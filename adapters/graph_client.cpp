@@ -13,22 +13,17 @@ namespace m365 {
 namespace asio = boost::asio;
 
 expected<std::shared_ptr<graph_client>> graph_client::create(asio::io_context& io,
-                                                             graph_client_settings settings,
-                                                             std::shared_ptr<token_source> tokens) {
-  if (!tokens)
-    return status::invalid_argument("graph client: no token source");
+                                                             graph_client_settings settings) {
   auto transport = http_transport::create(io, settings.http);
   if (!transport)
     return transport.error();
-  return std::make_shared<graph_client>(std::move(*transport), std::move(settings),
-                                        std::move(tokens));
+  return std::make_shared<graph_client>(std::move(*transport), std::move(settings));
 }
 
 graph_client::graph_client(std::shared_ptr<http_transport> transport,
-                           graph_client_settings settings, std::shared_ptr<token_source> tokens)
+                           graph_client_settings settings)
   : transport_(std::move(transport)),
     settings_(std::move(settings)),
-    tokens_(std::move(tokens)),
     guard_(settings_.graph),
     policy_(settings_.retry,
             [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }),
@@ -60,6 +55,8 @@ void graph_client::submit(graph_request req, callback done) {
                                   target.error().message());
       return self->fail(op, graph_errc::foreign_host, target.error().message());
     }
+    if (op->req.bearer_token.empty())
+      return self->fail(op, graph_errc::unauthorized, "no access token for this request");
     op->target = std::move(*target);
     self->enqueue(op, false);
   });
@@ -100,31 +97,13 @@ void graph_client::pump(const std::string& mailbox) {
 }
 
 void graph_client::start(const std::string& mailbox, op_ptr op) {
-  ++op->attempt.attempts;
-  const bool force = op->force_refresh;
-  op->force_refresh = false;
-  auto self = shared_from_this();
-  tokens_->get_token(force, [self, mailbox, op](expected<std::string> token) {
-    // The token source may answer on any thread: continue on the strand.
-    asio::post(self->transport_->executor(), [self, mailbox, op, token = std::move(token)]() mutable {
-      if (!token) {
-        self->state_of(mailbox).gate.release();
-        self->fail(op, graph_errc::unauthorized, "no access token: " + token.error().message());
-        self->pump(mailbox);
-        return;
-      }
-      self->send_with_token(mailbox, op, std::move(token.value()));
-    });
-  });
-}
-
-void graph_client::send_with_token(const std::string& mailbox, op_ptr op, std::string token) {
+  ++op->attempts;
   http_request_spec spec;
   spec.method = op->req.method;
   spec.target = op->target;
   spec.headers = op->req.headers;
   // The guard accepted op->target for the configured Graph base only, so the token goes there.
-  spec.headers.emplace_back("Authorization", "Bearer " + token);
+  spec.headers.emplace_back("Authorization", "Bearer " + op->req.bearer_token);
   spec.body = op->req.body;
   if (!spec.body.empty())
     spec.content_type = "application/json";
@@ -139,14 +118,14 @@ void graph_client::on_reply(const std::string& mailbox, op_ptr op, http_reply re
   st.gate.release();
   op->last_status = reply.status;
   if (reply.error) {
-    auto d = policy_.on_transport_error(op->attempt);
+    auto d = policy_.on_transport_error(op->attempts);
     if (d.action == retry_action::retry) {
       ++counters_.retries;
       retry_later(mailbox, op, d.delay);
     } else {
       fail(op, graph_errc::transport,
            std::string("transport failure during ") + reply.stage + ": " + reply.error.message()
-             + " (after " + std::to_string(op->attempt.attempts) + " attempts)");
+             + " (after " + std::to_string(op->attempts) + " attempts)");
     }
     pump(mailbox);
     return;
@@ -155,7 +134,7 @@ void graph_client::on_reply(const std::string& mailbox, op_ptr op, http_reply re
   if (reply.status >= 400 && !reply.body.empty())
     if (auto decoded = decode_graph_error(reply.body))
       err = std::move(*decoded);
-  auto d = policy_.on_response(reply.status, reply.retry_after, err.code, op->attempt,
+  auto d = policy_.on_response(reply.status, reply.retry_after, op->attempts,
                                std::chrono::system_clock::now());
   switch (d.action) {
     case retry_action::deliver: {
@@ -181,12 +160,6 @@ void graph_client::on_reply(const std::string& mailbox, op_ptr op, http_reply re
         retry_later(mailbox, op, d.delay);
       }
       break;
-    case retry_action::refresh_token_and_retry:
-      ++counters_.token_refreshes;
-      op->attempt.token_refreshed = true;
-      op->force_refresh = true;
-      st.queue.push_front(op);
-      break;
     case retry_action::fail: {
       graph_response res;
       res.ok = false;
@@ -197,8 +170,8 @@ void graph_client::on_reply(const std::string& mailbox, op_ptr op, http_reply re
       res.message = "HTTP " + std::to_string(reply.status)
                     + (err.code.empty() ? std::string() : " " + err.code)
                     + (err.message.empty() ? std::string() : ": " + err.message);
-      if (d.error == graph_errc::throttled)
-        res.message += " (gave up after " + std::to_string(op->attempt.attempts) + " attempts)";
+      if (op->attempts > 1)
+        res.message += " (after " + std::to_string(op->attempts) + " attempts)";
       res.body = std::move(reply.body);
       complete(op, std::move(res));
       break;
@@ -217,7 +190,7 @@ void graph_client::retry_later(const std::string& mailbox, op_ptr op,
 
 void graph_client::complete(op_ptr op, graph_response res) {
   ++counters_.completed;
-  res.attempts = op->attempt.attempts;
+  res.attempts = op->attempts;
   if (!res.ok && res.http_status == 0)
     res.http_status = op->last_status;
   res.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now()

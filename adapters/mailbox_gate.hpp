@@ -36,7 +36,8 @@ public:
   /// A request finished (success or failure); frees its concurrency slot.
   void release();
 
-  /// Holds every send until `until` (a throttle answer's Retry-After). Extends, never shortens.
+  /// Holds every send until `until` (a throttle answer's Retry-After, or the backoff when it
+  /// had none). Extends, never shortens.
   void pause_until(clock::time_point until);
 
   /// When a refused try_acquire can succeed without a release: the end of the pause or the

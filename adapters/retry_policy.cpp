@@ -90,36 +90,36 @@ retry_policy::retry_policy(retry_settings settings, random_source random)
   : settings_(settings), random_(std::move(random)) {}
 
 milliseconds retry_policy::backoff(int attempts) const {
+  auto ms = [](milliseconds m) { return static_cast<double>(std::max<long long>(m.count(), 0)); };
+  const double cap = ms(settings_.cap);
+  const double floor = std::min(cap, ms(settings_.floor));
   const int exponent = std::clamp(attempts - 1, 0, 30);
-  const double ceiling = std::min<double>(static_cast<double>(settings_.cap.count()),
-                                          static_cast<double>(settings_.base.count())
-                                            * std::ldexp(1.0, exponent));
+  const double span = std::min(cap - floor, ms(settings_.base) * std::ldexp(1.0, exponent));
   const double r = std::clamp(random_ ? random_() : 1.0, 0.0, 1.0);
-  return milliseconds{static_cast<long long>(std::llround(r * ceiling))};
+  return milliseconds{static_cast<long long>(std::llround(floor + r * span))};
 }
 
-retry_decision retry_policy::on_transport_error(const attempt_state& state) const {
+retry_decision retry_policy::on_transport_error(int attempts) const {
   retry_decision d;
-  if (state.attempts >= settings_.max_attempts) {
+  if (attempts >= settings_.max_attempts) {
     d.action = retry_action::fail;
     d.error = graph_errc::transport;
     return d;
   }
   d.action = retry_action::retry;
-  d.delay = backoff(state.attempts);
+  d.delay = backoff(attempts);
   return d;
 }
 
 retry_decision retry_policy::on_response(unsigned http_status, std::string_view retry_after,
-                                         std::string_view graph_code,
-                                         const attempt_state& state,
+                                         int attempts,
                                          std::chrono::system_clock::time_point now) const {
   retry_decision d;
   if (http_status < 400) {
     d.action = retry_action::deliver;
     return d;
   }
-  const bool budget_left = state.attempts < settings_.max_attempts;
+  const bool budget_left = attempts < settings_.max_attempts;
   switch (http_status) {
     case 429:
     case 503:
@@ -131,7 +131,7 @@ retry_decision retry_policy::on_response(unsigned http_status, std::string_view 
         return d;
       }
       d.action = retry_action::retry;
-      d.delay = wait ? *wait : backoff(state.attempts);
+      d.delay = wait ? *wait : backoff(attempts);
       d.pause_mailbox = true;
       return d;
     }
@@ -143,17 +143,9 @@ retry_decision retry_policy::on_response(unsigned http_status, std::string_view 
         return d;
       }
       d.action = retry_action::retry;
-      d.delay = backoff(state.attempts);
+      d.delay = backoff(attempts);
       return d;
-    case 401:
-      d.error = graph_errc::unauthorized;
-      if (!state.token_refreshed
-          && (graph_code.empty() || graph_code == "InvalidAuthenticationToken")) {
-        d.action = retry_action::refresh_token_and_retry;
-        return d;
-      }
-      d.action = retry_action::fail;
-      return d;
+    case 401: d.error = graph_errc::unauthorized; break;
     case 403: d.error = graph_errc::forbidden; break;
     case 404: d.error = graph_errc::not_found; break;
     case 410: d.error = graph_errc::sync_state_gone; break;

@@ -22,9 +22,9 @@ enum class store_errc : uint8_t {
 
 /// Failures of talking to Microsoft Graph or the identity platform.
 enum class graph_errc : uint8_t {
-  transport = 1,        ///< connect, TLS, reset, timeout: transient
+  transport = 1,        ///< connect, TLS, reset, timeout, after the retry budget
   throttled,            ///< 429/503/504 after the retry budget
-  unauthorized,         ///< 401 after one forced token refresh
+  unauthorized,         ///< 401: the token was refused (the stream forces one refresh)
   forbidden,            ///< 403: app lacks permission for this mailbox
   not_found,            ///< 404: mailbox or folder gone
   sync_state_gone,      ///< 410: drop the link and resync the folder

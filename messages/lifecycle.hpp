@@ -32,6 +32,8 @@ enum class tenant_state : uint8_t { running = 0, degraded, parked, disabled, res
 ///                           |    ^
 ///                           |    '-- the retry delay passed
 ///                           +-- a page's commit failed transiently --> backoff
+///                           +-- a stream ended its round with an error the Graph client gave
+///                           |   up on (throttled, transport, 5xx) --> backoff until next round
 ///                           '-- a stream ended its round with an error that no retry mends
 ///                               (403, 404, foreign host, refused credential) --> parked
 ///   parked --next round (schedule or sync request)--> syncing

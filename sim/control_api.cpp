@@ -103,6 +103,23 @@ sim_response control_api::handle(const http_request& req) {
     return answer(200, "{\"max_concurrent\":" + std::to_string(static_cast<unsigned>(c)) + ",\"max_requests\":" +
                          std::to_string(static_cast<uint32_t>(m)) + ",\"window_s\":" + std::to_string(static_cast<int64_t>(wnd)) + "}");
   }
+  if (segs.size() == 4 && segs[1] == "tenants" && segs[3] == "revoke_tokens" && method == http::verb::post) {
+    const tenant_info* t = world_.data().find_tenant_by_slug(segs[2]);
+    if (!t)
+      return fail(404, "tenantNotFound", "no tenant '" + segs[2] + "'");
+    uint64_t after = 0;
+    if (!req.body().empty()) {
+      boost::system::error_code ec;
+      auto v = boost::json::parse(req.body(), ec);
+      const boost::json::value* n = !ec && v.is_object() ? v.as_object().if_contains("after_requests") : nullptr;
+      if (ec || !v.is_object() || (n && !(n->is_uint64() || (n->is_int64() && n->as_int64() >= 0))))
+        return fail(400, "invalidBody", "expected {\"after_requests\": N} with N >= 0");
+      if (n)
+        after = n->to_number<uint64_t>();
+    }
+    world_.revocations().schedule(t->index, after, world_.id_platform().next_serial());
+    return answer(200, "{\"tenant\":\"" + t->slug + "\",\"after_requests\":" + std::to_string(after) + "}");
+  }
   if (segs.size() >= 4 && segs[1] == "mailboxes") {
     const user_info* u = world_.data().find_user(segs[2]);
     if (!u)

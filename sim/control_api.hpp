@@ -20,6 +20,9 @@
 //   PATCH  /_sim/mailboxes/{user}/events/{id}           Graph event body -> 200 {"id","change_key"}
 //   DELETE /_sim/mailboxes/{user}/events/{id}           -> 204
 //   POST   /_sim/mailboxes/{user}/invalidate            every delta link of the mailbox -> 410
+//   POST   /_sim/tenants/{slug}/revoke_tokens           {"after_requests": N} (optional, default 0)
+//            -> 200: once the tenant's next N Graph requests were served, every access token it
+//            was issued before answers 401 InvalidAuthenticationToken (see token_revocation.hpp)
 //
 // {user} is an object id or UPN; {id} a message id in either form (regular or immutable).
 // Errors: {"error":{"code","message"}} with 400/404.

@@ -194,4 +194,16 @@ uint64_t counters::status_count(unsigned status) const {
   return it == by_status_.end() ? 0 : it->second;
 }
 
+uint64_t counters::tokens_issued(const std::string& tenant) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = tokens_issued_.find(tenant);
+  return it == tokens_issued_.end() ? 0 : it->second;
+}
+
+uint64_t counters::mailbox_requests(const std::string& mailbox) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = by_mailbox_.find(mailbox);
+  return it == by_mailbox_.end() ? 0 : it->second;
+}
+
 } // namespace m365::sim

@@ -33,6 +33,8 @@ public:
   unsigned max_concurrency(const std::string& mailbox) const;
   uint64_t fault_count(const std::string& kind) const;
   uint64_t status_count(unsigned status) const;
+  uint64_t tokens_issued(const std::string& tenant) const;
+  uint64_t mailbox_requests(const std::string& mailbox) const;
 
 private:
   mutable std::mutex mutex_;

@@ -141,6 +141,11 @@ sim_response graph_api::execute(const graph_call& c, bool in_batch) {
     world_.stats().request("", "", 401);
     return graph_error_response(401, "InvalidAuthenticationToken", "Access token validation failure. Unknown tenant.");
   }
+  if (world_.revocations().refuses(tenant->index, claims.serial, world_.id_platform())) {
+    world_.stats().request(tenant->slug, "", 401);
+    return graph_error_response(401, "InvalidAuthenticationToken",
+                                "Access token validation failure. The token has been revoked.");
+  }
   auto faults = world_.faults();
   if (faults->outage_tenants.count(tenant->slug)) {
     world_.stats().fault("outage");

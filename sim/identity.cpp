@@ -8,6 +8,7 @@
 #include <openssl/x509.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <boost/json.hpp>
 #include <memory>
 
@@ -137,7 +138,6 @@ std::string identity::sign(std::string_view data) const {
 }
 
 std::string identity::mint(const tenant_info& t, int64_t lifetime_s) const {
-  static std::atomic<uint64_t> nonce{0};
   int64_t now = unix_now();
   std::string header = R"({"typ":"JWT","alg":"HS256","kid":"m365sim"})";
   std::string payload = "{";
@@ -150,7 +150,7 @@ std::string identity::mint(const tenant_info& t, int64_t lifetime_s) const {
   payload.append(",\"roles\":[\"Mail.Read\",\"Calendars.ReadWrite\",\"User.Read.All\"],");
   json::append_member(payload, "tid", t.directory_id);
   payload.push_back(',');
-  json::append_member(payload, "uti", base64url_encode(std::to_string(nonce.fetch_add(1))));
+  json::append_member(payload, "uti", base64url_encode(std::to_string(minted_.fetch_add(1))));
   payload.push_back('}');
   std::string unsigned_part = base64url_encode(header) + "." + base64url_encode(payload);
   return unsigned_part + "." + sign(unsigned_part);
@@ -184,6 +184,10 @@ token_check identity::validate(std::string_view header, access_claims& claims) c
   claims.tid = std::string(tid->as_string());
   claims.appid = std::string(appid->as_string());
   claims.exp = exp->to_number<int64_t>();
+  claims.serial = 0;
+  if (auto* uti = o.if_contains("uti"); uti && uti->is_string())
+    if (auto serial = base64_decode_any(uti->as_string()))
+      claims.serial = std::strtoull(serial->c_str(), nullptr, 10);
   if (claims.exp <= unix_now())
     return token_check::expired;
   return token_check::ok;

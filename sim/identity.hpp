@@ -1,10 +1,12 @@
-// Ownership: one per server, shared by all threads (reads only; tenants are fixed at start).
+// Ownership: one per server, shared by all threads (reads only, tenants are fixed at start;
+// the token serial is an atomic counter).
 // The Microsoft identity platform stand-in: `POST /{tenant}/oauth2/v2.0/token` with the client
 // credentials grant (client_secret or a JWT client_assertion signed RS256/PS256 with the
 // tenant's registered certificate), and validation of the access tokens it issued. Tokens are
 // JWTs (HS256, sim key) carrying `tid`, `appid` and `exp`. AADSTS error bodies as Entra sends.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +30,7 @@ struct access_claims {
   std::string tid;   ///< directory id
   std::string appid; ///< client id
   int64_t exp = 0;
+  uint64_t serial = 0; ///< the token's place in minting order (its `uti`), for revocation
 };
 
 enum class token_check { ok, missing, malformed, bad_signature, expired };
@@ -47,6 +50,9 @@ public:
   /// Mints a token directly (tests and benches that skip the token endpoint).
   std::string mint(const tenant_info& tenant, int64_t lifetime_s) const;
 
+  /// The serial the next minted token gets (serials grow by one per token).
+  uint64_t next_serial() const noexcept { return minted_.load(); }
+
 private:
   std::string sign(std::string_view data) const;
   std::optional<std::string> check_assertion(const tenant_info& t, std::string_view assertion,
@@ -54,6 +60,7 @@ private:
 
   const dataset& data_;
   std::string key_;
+  mutable std::atomic<uint64_t> minted_{0};
 };
 
 } // namespace m365::sim

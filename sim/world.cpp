@@ -8,6 +8,7 @@ world::world(const server_options& o)
   : options_(o), data_(o), ids_(o.seed), links_(o.seed), identity_(data_, o.seed),
     throttle_(o.max_concurrent_per_mailbox, o.max_requests_per_window, o.throttle_window_s,
               std::chrono::milliseconds{o.early_grace_ms}),
+    revocations_(data_.tenants().size()),
     faults_(std::make_shared<const fault_profile>()) {
   mailboxes_.resize(data_.users().size());
 }

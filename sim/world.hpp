@@ -1,6 +1,6 @@
 // Ownership: one per server; shared by all server threads. Members are either immutable after
 // start (data, ids, links, identity) or internally locked (counters, throttle, mailboxes,
-// fault profile). The state both APIs (Graph and /_sim/) work on.
+// fault profile, token revocations). The state both APIs (Graph and /_sim/) work on.
 #pragma once
 
 #include <memory>
@@ -17,6 +17,7 @@
 #include "sim/mailbox.hpp"
 #include "sim/options.hpp"
 #include "sim/throttle.hpp"
+#include "sim/token_revocation.hpp"
 
 namespace m365::sim {
 
@@ -32,6 +33,7 @@ public:
   const identity& id_platform() const noexcept { return identity_; }
   class counters& stats() noexcept { return counters_; }
   class throttle& limits() noexcept { return throttle_; }
+  token_revocation& revocations() noexcept { return revocations_; }
 
   /// The mailbox of user `index`, created (seeded) on first use.
   mailbox& mailbox_of(uint32_t index);
@@ -55,6 +57,7 @@ private:
   identity identity_;
   class counters counters_;
   class throttle throttle_;
+  token_revocation revocations_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<mailbox>> mailboxes_;
   std::shared_ptr<const fault_profile> faults_;

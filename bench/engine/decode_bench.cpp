@@ -232,11 +232,6 @@ private:
   std::atomic<bool> stopping_{false};
 };
 
-class fixed_token : public m365::token_source {
-public:
-  void get_token(bool, callback done) override { done(std::string("bench-token")); }
-};
-
 /// Per iteration: 8 pages fetched concurrently (2 mailboxes x 4 in flight), then decoded.
 void fetch_decode_loopback(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
@@ -247,7 +242,7 @@ void fetch_decode_loopback(benchmark::State& state) {
   std::thread io_thread([&] { io.run(); });
   m365::graph_client_settings settings;
   settings.graph = *m365::graph_endpoint::parse(server.base());
-  auto client = *m365::graph_client::create(io, settings, std::make_shared<fixed_token>());
+  auto client = *m365::graph_client::create(io, settings);
   m365::message_page_decoder decoder;
   m365::page_context ctx;
   ctx.tenant = "contoso";
@@ -258,9 +253,10 @@ void fetch_decode_loopback(benchmark::State& state) {
     std::vector<std::promise<m365::graph_response>> promises(pages);
     for (int i = 0; i < pages; ++i) {
       auto* p = &promises[static_cast<size_t>(i)];
-      client->submit(m365::follow_link(server.base() + "/users/m/messages/delta", i % 2 ? "a" : "b",
-                                       static_cast<uint32_t>(n), false),
-                     [p](m365::graph_response r) { p->set_value(std::move(r)); });
+      auto req = m365::follow_link(server.base() + "/users/m/messages/delta", i % 2 ? "a" : "b",
+                                   static_cast<uint32_t>(n), false);
+      req.bearer_token = "bench-token";
+      client->submit(std::move(req), [p](m365::graph_response r) { p->set_value(std::move(r)); });
     }
     for (auto& p : promises) {
       auto r = p.get_future().get();

@@ -188,13 +188,38 @@ TEST_CASE_METHOD(engine_fixture, "410 Gone on a delta link restarts the folder a
   CHECK(store->count_for("contoso") == 12);
 }
 
-TEST_CASE_METHOD(engine_fixture, "transient failures are retried within the round", "[engine]") {
+TEST_CASE_METHOD(engine_fixture,
+                 "a page the Graph port gave up on ends that stream's round and is asked for "
+                 "again only by the next round",
+                 "[engine][retry]") {
   fake_faults faults;
-  faults.transient_failures = 3;
+  faults.transient_failures = 1;  // the client's retries are spent: this answer is final
   graph->set_faults("contoso", faults);
+  auto report = sync("contoso");
+  REQUIRE(report.errors.size() == 1);
+  CHECK(report.errors.front().find("connection reset") != std::string::npos);
+  CHECK(report.failed_mailboxes == 1);
+  auto urls = graph->fetched_urls("contoso");
+  // Four streams, each started once: the failed one was not fetched again in the round.
+  CHECK(std::count(urls.begin(), urls.end(), "") == 4);
+  auto next = sync("contoso");
+  CHECK(next.errors.empty());
+  CHECK(store->count_for("contoso") == 12);
+}
+
+TEST_CASE_METHOD(engine_fixture,
+                 "a page whose commit failed transiently is fetched again and the round completes",
+                 "[engine][retry]") {
+  {
+    std::lock_guard<std::mutex> guard{store->mutex};
+    store->failing_commits = 2;
+  }
   auto report = sync("contoso");
   CHECK(report.errors.empty());
   CHECK(store->count_for("contoso") == 12);
+  auto urls = graph->fetched_urls("contoso");
+  // Every stream's first page is an initial fetch; two of them were fetched a second time.
+  CHECK(std::count(urls.begin(), urls.end(), "") == 6);
 }
 
 TEST_CASE_METHOD(engine_fixture, "a 401 forces one token refresh and the page is fetched again",

@@ -33,7 +33,8 @@ private:
 class fake_factory : public graph_port_factory {
 public:
   explicit fake_factory(std::shared_ptr<fake_graph> graph) : graph_(std::move(graph)) {}
-  caf::expected<std::shared_ptr<graph_port>> make_port(const tenant_settings& t) override {
+  caf::expected<std::shared_ptr<graph_port>>
+  make_port(const tenant_settings& t, std::shared_ptr<spdlog::logger>) override {
     if (t.graph.find("invalid") != std::string::npos)
       return caf::make_error(sync_errc::tenant_parked, "graph endpoint refused");
     return std::shared_ptr<graph_port>{std::make_shared<fake_port>(graph_, t.id)};
@@ -194,8 +195,12 @@ size_t fake_store::count_for(const tenant_id& tenant) {
 persistence_actor spawn_fake_persistence(caf::actor_system& sys, std::shared_ptr<fake_store> s) {
   return sys.spawn([s](persistence_actor::pointer) -> persistence_actor::behavior_type {
     return {
-      [s](commit_atom, email_page& page) {
+      [s](commit_atom, email_page& page) -> caf::result<commit_ack> {
         std::lock_guard<std::mutex> guard{s->mutex};
+        if (s->failing_commits > 0) {
+          --s->failing_commits;
+          return caf::make_error(store_errc::io_error, "disk hiccup");
+        }
         commit_ack ack;
         auto prefix = page.link.tenant + "|" + page.link.user + "|";
         for (auto& id : page.removed_ids)

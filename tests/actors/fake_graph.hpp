@@ -68,6 +68,7 @@ struct fake_store {
   std::map<std::string, delta_link> links;       ///< "tenant|user|folder"
   size_t pages = 0;
   bool fail_loads = false;  ///< every link load fails (an unreadable store)
+  int failing_commits = 0;  ///< the next N email page commits fail with store_errc::io_error
 
   caf::expected<delta_link> load(const tenant_id& t, const user_id& u, const std::string& f);
   size_t count_for(const tenant_id& tenant);

@@ -1,12 +1,17 @@
 // The Graph client end to end against a real loopback HTTP server: keep-alive reuse,
-// Retry-After honoured, one forced token refresh on 401, retry after a reset, at most four
-// requests in flight per mailbox, and no request ever sent to a foreign host.
+// Retry-After honoured, a floor under every backoff, the exact attempt budget, a 401 answered
+// at once (the stream actor owns the refresh), retry after a reset, at most four requests in
+// flight per mailbox, and no request ever sent to a foreign host.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <future>
+#include <sstream>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <spdlog/logger.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include "adapters/graph_client.hpp"
 #include "adapters/graph_requests.hpp"
@@ -19,19 +24,6 @@ using namespace std::chrono_literals;
 using m365::test::test_graph_server;
 
 namespace {
-
-/// Hands out "token-N"; N grows on every forced refresh.
-class counting_tokens : public token_source {
-public:
-  void get_token(bool force_refresh, callback done) override {
-    ++calls;
-    if (force_refresh)
-      ++forced;
-    done(std::string("token-") + std::to_string(forced.load()));
-  }
-  std::atomic<int> calls{0};
-  std::atomic<int> forced{0};
-};
 
 /// An io_context running on its own thread for the client, like the engine's asio thread.
 struct client_fixture {
@@ -46,7 +38,7 @@ struct client_fixture {
     s.jitter_seed = 7;
     if (tweak)
       tweak(s);
-    auto c = graph_client::create(io, s, tokens);
+    auto c = graph_client::create(io, s);
     REQUIRE(c.has_value());
     client = *c;
     thread = std::thread([this] { io.run(); });
@@ -58,6 +50,7 @@ struct client_fixture {
   }
   static retry_settings fast_retry() {
     retry_settings r;
+    r.floor = 20ms;
     r.base = 20ms;
     r.cap = 100ms;
     return r;
@@ -79,13 +72,14 @@ struct client_fixture {
 
   boost::asio::io_context io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
-  std::shared_ptr<counting_tokens> tokens = std::make_shared<counting_tokens>();
   std::shared_ptr<graph_client> client;
   std::thread thread;
 };
 
 graph_request get(const std::string& url, const std::string& mailbox = "adele@contoso.com") {
-  return follow_link(url, mailbox, 100, false);
+  auto req = follow_link(url, mailbox, 100, false);
+  req.bearer_token = "token-0";
+  return req;
 }
 
 } // namespace
@@ -97,7 +91,9 @@ TEST_CASE("sequential requests reuse one keep-alive connection and carry token a
   client_fixture fx(server.base());
   auto ep = *graph_endpoint::parse(server.base());
   for (int i = 0; i < 5; ++i) {
-    auto res = fx.call(initial_message_delta(ep, "adele@contoso.com", "inbox", 50));
+    auto req = initial_message_delta(ep, "adele@contoso.com", "inbox", 50);
+    req.bearer_token = "token-0";
+    auto res = fx.call(std::move(req));
     REQUIRE(res.ok);
     CHECK(res.http_status == 200);
     CHECK(res.body.is_padded());
@@ -144,34 +140,91 @@ TEST_CASE("a 429 with Retry-After 0.2 is retried no sooner than 200 ms later",
   CHECK(seen[1].prefer == seen[0].prefer);  // the preference is resent on the retry
 }
 
-TEST_CASE("a 401 InvalidAuthenticationToken forces one token refresh and retries once",
+TEST_CASE("a 401 fails unauthorized at once: the client neither refreshes nor retries",
           "[adapters][client][e2e]") {
   const std::string invalid = R"({"error":{"code":"InvalidAuthenticationToken","message":"Access token has expired."}})";
-  SECTION("the refreshed token succeeds") {
-    test_graph_server server([&](const test_graph_server::request& req) {
-      if (req[boost::beast::http::field::authorization] == "Bearer token-0")
-        return test_graph_server::reply{401, {}, invalid};
-      return test_graph_server::reply{200, {}, "{}"};
-    });
-    client_fixture fx(server.base());
-    auto res = fx.call(get(server.base() + "/users/a/messages"));
-    REQUIRE(res.ok);
-    CHECK(fx.tokens->forced == 1);
-    auto seen = server.requests();
-    REQUIRE(seen.size() == 2);
-    CHECK(seen[1].authorization == "Bearer token-1");
-  }
-  SECTION("a second 401 fails unauthorized without another refresh") {
-    test_graph_server server([&](const auto&) { return test_graph_server::reply{401, {}, invalid}; });
-    client_fixture fx(server.base());
-    auto res = fx.call(get(server.base() + "/users/a/messages"));
+  test_graph_server server([&](const auto&) { return test_graph_server::reply{401, {}, invalid}; });
+  client_fixture fx(server.base());
+  auto res = fx.call(get(server.base() + "/users/a/messages"));
+  REQUIRE_FALSE(res.ok);
+  CHECK(res.error == graph_errc::unauthorized);
+  CHECK(res.graph_code == "InvalidAuthenticationToken");
+  CHECK(res.attempts == 1);
+  CHECK(server.requests().size() == 1);
+  CHECK(res.message.find("token-") == std::string::npos);
+}
+
+TEST_CASE("a request without a token is refused before anything is sent",
+          "[adapters][client][e2e]") {
+  test_graph_server server([&](const auto&) { return test_graph_server::reply{200, {}, "{}"}; });
+  client_fixture fx(server.base());
+  auto req = get(server.base() + "/users/a/messages");
+  req.bearer_token.clear();
+  auto res = fx.call(std::move(req));
+  REQUIRE_FALSE(res.ok);
+  CHECK(res.error == graph_errc::unauthorized);
+  CHECK(server.requests().empty());
+}
+
+TEST_CASE("a request that always fails is sent exactly max_attempts times",
+          "[adapters][client][e2e]") {
+  struct failure {
+    const char* what;
+    test_graph_server::reply reply;
+    graph_errc error;
+  };
+  test_graph_server::reply reset{200, {}, R"({"value":[],"@odata.deltaLink":"x"})"};
+  reset.reset_mid_body = true;
+  for (const auto& f : {failure{"503 without Retry-After", {503, {}, "{}"}, graph_errc::throttled},
+                        failure{"429 without Retry-After", {429, {}, "{}"}, graph_errc::throttled},
+                        failure{"500", {500, {}, "{}"}, graph_errc::server_error},
+                        failure{"a reset mid-body", reset, graph_errc::transport}}) {
+    INFO(f.what);
+    test_graph_server server([&](const auto&) { return f.reply; });
+    retry_settings r = client_fixture::fast_retry();
+    r.max_attempts = 4;
+    client_fixture fx(server.base(), r);
+    auto res = fx.call(get(server.base() + "/users/a/messages/delta"));
     REQUIRE_FALSE(res.ok);
-    CHECK(res.error == graph_errc::unauthorized);
-    CHECK(res.graph_code == "InvalidAuthenticationToken");
-    CHECK(fx.tokens->forced == 1);
-    CHECK(server.requests().size() == 2);
-    CHECK(res.message.find("token-") == std::string::npos);
+    CHECK(res.error == f.error);
+    CHECK(res.attempts == 4);
+    CHECK(server.requests().size() == 4);
+    CHECK(res.message.find("4 attempts") != std::string::npos);
   }
+}
+
+TEST_CASE("a 429 without Retry-After waits the one-second floor and pauses the whole mailbox",
+          "[adapters][client][e2e]") {
+  // Default retry settings (floor 1 s); the jitter seed is fixed, the floor holds for any draw.
+  std::atomic<int> n{0};
+  test_graph_server server([&](const auto&) {
+    if (n++ == 0)
+      return test_graph_server::reply{429, {}, m365::test::fixture_text("error_throttled_429.json")};
+    return test_graph_server::reply{200, {}, R"({"@odata.deltaLink":"x","value":[]})"};
+  });
+  client_fixture fx(server.base(), retry_settings{},
+                    [](graph_client_settings& s) { s.mailbox.max_concurrent = 1; });
+  auto submit = [&](const std::string& path, const std::string& mailbox) {
+    auto p = std::make_shared<std::promise<graph_response>>();
+    auto f = p->get_future();
+    fx.client->submit(get(server.base() + path, mailbox), [p](graph_response r) { p->set_value(std::move(r)); });
+    return f;
+  };
+  // The mailbox's inbox stream is throttled; its calendar stream (same mailbox key) waits too.
+  auto inbox = submit("/users/a/mailFolders/inbox/messages/delta", "a@contoso.com");
+  auto calendar = submit("/users/a/calendarView/delta", "a@contoso.com");
+  for (auto* f : {&inbox, &calendar}) {
+    REQUIRE(f->wait_for(10s) == std::future_status::ready);
+    auto r = f->get();
+    CHECK(r.ok);
+  }
+  auto seen = server.requests();
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0].target.find("inbox") != std::string::npos);
+  CHECK(seen[1].at - seen[0].at >= 1000ms);
+  CHECK(seen[2].at - seen[0].at >= 1000ms);
+  CHECK(seen[1].at - seen[0].at < 2500ms);  // floor + at most one base step (+ slack)
+  CHECK(fx.on_strand([&] { return fx.client->stats().throttled; }) == 1);
 }
 
 TEST_CASE("a connection reset in the middle of a body is retried on a new connection",
@@ -224,10 +277,16 @@ TEST_CASE("twenty requests at once for one mailbox never exceed four in flight",
   }
 }
 
-TEST_CASE("a nextLink to a foreign host is refused and never reaches any server",
+TEST_CASE("a nextLink to a foreign host is refused, logged without the token, and never "
+          "reaches any server",
           "[adapters][client][e2e]") {
   test_graph_server server([&](const auto&) { return test_graph_server::reply{200, {}, "{}"}; });
-  client_fixture fx(server.base());
+  auto lines = std::make_shared<std::ostringstream>();
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(*lines);
+  sink->set_pattern("%n %l %v");
+  auto log = std::make_shared<spdlog::logger>("tenant.contoso", sink);
+  client_fixture fx(server.base(), client_fixture::fast_retry(),
+                    [&](graph_client_settings& s) { s.log = log; });
   const std::string port = std::to_string(server.port());
   for (const std::string& link : std::vector<std::string>{"https://evil.example/v1.0/users/a/messages/delta?$skiptoken=x",
                            "http://127.0.0.2:" + port + "/v1.0/users/a/messages?$skiptoken=x",
@@ -241,7 +300,16 @@ TEST_CASE("a nextLink to a foreign host is refused and never reaches any server"
   }
   CHECK(server.requests().empty());
   CHECK(server.connections() == 0);
-  CHECK(fx.tokens->calls == 0);  // no token was even fetched for those links
+  CHECK(fx.on_strand([&] { return fx.client->stats().foreign_host; }) == 4);
+  log->flush();
+  const std::string logged = lines->str();
+  INFO(logged);
+  CHECK(std::count(logged.begin(), logged.end(), '\n') == 4);
+  CHECK(logged.find("tenant.contoso warning refused a request for mailbox adele@contoso.com: "
+                    "foreign_host") != std::string::npos);
+  CHECK(logged.find("evil.example") != std::string::npos);
+  CHECK(logged.find("token-0") == std::string::npos);
+  CHECK(logged.find("skiptoken") == std::string::npos);  // links are not shown whole
 }
 
 TEST_CASE("410 Gone fails sync_state_gone at once and other errors carry Graph's code",

@@ -23,11 +23,6 @@ using m365::test::test_graph_server;
 
 namespace {
 
-class fixed_token : public token_source {
-public:
-  void get_token(bool, callback done) override { done(std::string("tls-token")); }
-};
-
 /// A TLS server context with a throwaway certificate; the PEM is also written to a CA file.
 struct tls_identity {
   explicit tls_identity(const std::string& alt_names) {
@@ -63,12 +58,13 @@ graph_response call(boost::asio::io_context& io, const std::string& base, const 
   s.graph = *graph_endpoint::parse(base);
   s.http.ca_file = ca_file;
   s.retry.max_attempts = 1;
-  auto client = graph_client::create(io, s, std::make_shared<fixed_token>());
+  auto client = graph_client::create(io, s);
   REQUIRE(client.has_value());
   std::promise<graph_response> p;
   auto f = p.get_future();
-  (*client)->submit(follow_link(base + "/users/a/messages", "a", 10, false),
-                    [&p](graph_response r) { p.set_value(std::move(r)); });
+  auto req = follow_link(base + "/users/a/messages", "a", 10, false);
+  req.bearer_token = "tls-token";
+  (*client)->submit(std::move(req), [&p](graph_response r) { p.set_value(std::move(r)); });
   REQUIRE(f.wait_for(10s) == std::future_status::ready);
   return f.get();
 }

@@ -59,8 +59,10 @@ engine_on_sim::engine_on_sim(sim::server_options options, engine_setup setup) {
   eo.tuning.sync_at_start = false;
   eo.tuning.retry_base = 20ms;
   eo.tuning.restart_base = 20ms;
-  eo.graph.retry.base = 20ms;
+  eo.graph.retry.base = 20ms;  // the floor stays Graph's second: nothing asks too early
   eo.graph.retry.cap = 2s;
+  if (setup.adjust)
+    setup.adjust(eo);
   auto engine = sync_engine::start(sys_, std::move(eo));
   REQUIRE(engine);
   engine_ = std::move(*engine);

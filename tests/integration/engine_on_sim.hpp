@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -28,6 +29,8 @@ struct engine_setup {
   std::set<std::string> skip;                         ///< tenants added later by the test
   std::map<std::string, std::string> wrong_secrets;   ///< tenant -> secret to use instead
   std::vector<rule> rules;
+  /// Last changes to the engine's options before it starts (retry budget, loggers, ...).
+  std::function<void(sync_engine_options&)> adjust;
 };
 
 class engine_on_sim {

@@ -2,6 +2,9 @@
 // mutations and faults; tenants stay isolated; runtime changes need no restart.
 #include <catch2/catch.hpp>
 
+#include <spdlog/logger.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+
 #include "actors/fault_injection.hpp"
 #include "tests/support/engine_status.hpp"
 
@@ -143,7 +146,7 @@ TEST_CASE("a tenant with a wrong secret is parked with AADSTS7000215 while the o
   auto options = world(3, 2, 200, 10);
   sim::testing::sim_harness probe{options};  // same seed: learn the second tenant's slug
   auto bad = std::string(probe.tenant(1).at("slug").as_string());
-  engine_on_sim e{options, engine_setup{{}, {{bad, "not-the-secret"}}, {}}};
+  engine_on_sim e{options, engine_setup{{}, {{bad, "not-the-secret"}}, {}, {}}};
   for (auto& t : e.tenant_slugs()) {
     auto report = e.sync(t);
     if (t == bad) {
@@ -187,11 +190,21 @@ TEST_CASE("a crashed mailbox actor restarts without touching other tenants",
   check_tenant(e, slugs[1]);
 }
 
-TEST_CASE("a stored link pointing to a foreign host is refused and never receives the token",
+TEST_CASE("a stored link pointing to a foreign host is refused, never receives the token, and "
+          "the refusal is logged on the tenant's logger without the token",
           "[integration][engine]") {
   auto options = world(1, 1, 50, 5);
   sim::testing::sim_harness foreign{options};  // a second server: the "foreign host"
-  engine_on_sim e{options};
+  // Every tenant logger writes to one ring buffer; the tenant id is in the logger's name.
+  auto lines = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(256);
+  lines->set_pattern("%n|%l|%v");
+  engine_setup setup;
+  setup.adjust = [lines](sync_engine_options& o) {
+    o.make_logger = [lines](const tenant_id& tenant) {
+      return std::make_shared<spdlog::logger>("tenant." + tenant, lines);
+    };
+  };
+  engine_on_sim e{options, setup};
   auto slug = e.tenant_slugs().front();
   auto user = e.users_of(slug).front();
   // Plant a link to the other server, as a hostile or broken nextLink would.
@@ -217,6 +230,19 @@ TEST_CASE("a stored link pointing to a foreign host is refused and never receive
   INFO(counters);
   CHECK(foreign.state().stats().status_count(200) == 0);
   CHECK(foreign.state().stats().status_count(401) == 0);
+  size_t refusals = 0;
+  for (auto& line : lines->last_formatted()) {
+    INFO(line);
+    CHECK(line.find("Bearer") == std::string::npos);
+    CHECK(line.find("eyJ") == std::string::npos);  // no JWT (nor any part of one) in any line
+    if (line.find("refused a request") == std::string::npos)
+      continue;
+    ++refusals;
+    CHECK(line.rfind("tenant." + slug + "|warning|", 0) == 0);
+    CHECK(line.find(user.mailbox) != std::string::npos);
+    CHECK(line.find("foreign_host") != std::string::npos);
+  }
+  CHECK(refusals == 1);
 }
 
 TEST_CASE("tenants are disabled, enabled and added in a running engine with no restart and "
@@ -225,7 +251,7 @@ TEST_CASE("tenants are disabled, enabled and added in a running engine with no r
   auto options = world(3, 2, 200, 10);
   sim::testing::sim_harness probe{options};
   auto late = std::string(probe.tenant(2).at("slug").as_string());
-  engine_on_sim e{options, engine_setup{{late}, {}, {}}};
+  engine_on_sim e{options, engine_setup{{late}, {}, {}, {}}};
   auto slugs = e.tenant_slugs();
   auto first = slugs[0];
   e.sync(slugs[0]);

@@ -261,3 +261,32 @@ TEST_CASE("GET /users lists only the token's tenant; GET /users/{id} reads one u
   CHECK(json::parse(one.body).at("id").as_string() == id);
   CHECK(h.http().get(h.graph() + "/me/messages", h.auth(tok)).status == 400); // app tokens have no /me
 }
+
+TEST_CASE("revoked tokens answer 401 once the tenant's next N requests were served; tokens issued "
+          "later work",
+          "[sim][identity][revoke]") {
+  sim_harness h;
+  const std::string slug = str(h.tenant(0), "slug");
+  const std::string url = h.graph() + "/users/" + h.user_upn(0, 0);
+  const std::string other_url = h.graph() + "/users/" + h.user_upn(1, 0);
+  std::string old_token = h.token(0);
+  std::string other_tenant = h.token(1);
+  REQUIRE(h.http().get(url, h.auth(old_token)).status == 200);
+  REQUIRE(h.control("POST", "/_sim/tenants/" + slug + "/revoke_tokens", R"({"after_requests": 2})").first == 200);
+  CHECK(h.http().get(url, h.auth(old_token)).status == 200);
+  CHECK(h.http().get(other_url, h.auth(other_tenant)).status == 200);  // not counted: another tenant
+  CHECK(h.http().get(url, h.auth(old_token)).status == 200);
+  auto refused = h.http().get(url, h.auth(old_token));
+  CHECK(refused.status == 401);
+  CHECK(refused.body.find("InvalidAuthenticationToken") != std::string::npos);
+  CHECK(h.http().get(other_url, h.auth(other_tenant)).status == 200);  // other tenants keep theirs
+  std::string new_token = h.token(0);
+  CHECK(h.http().get(url, h.auth(new_token)).status == 200);
+  // Without a body the revocation is at once.
+  REQUIRE(h.control("POST", "/_sim/tenants/" + slug + "/revoke_tokens").first == 200);
+  CHECK(h.http().get(url, h.auth(new_token)).status == 401);
+  CHECK(h.http().get(url, h.auth(h.token(0))).status == 200);
+  CHECK(h.control("POST", "/_sim/tenants/nope/revoke_tokens").first == 404);
+  CHECK(h.control("POST", "/_sim/tenants/" + slug + "/revoke_tokens", R"({"after_requests": -1})").first == 400);
+  CHECK(h.state().stats().tokens_issued(slug) == 3);
+}
