@@ -61,16 +61,18 @@ struct tenant_fixture {
     ctx.persistence = persistence;
     ctx.log = std::make_shared<spdlog::logger>("tenant:contoso");  // no sinks: quiet
     ctx.tuning = tuning;
-    parent = ds.sys().spawn([view = view, ctx](caf::event_based_actor* self) -> caf::behavior {
+    auto parent_impl = [](caf::event_based_actor* self, std::shared_ptr<parent_view> view,
+                          tenant_context ctx) -> caf::behavior {
       self->set_exit_handler([self, view](caf::exit_msg& msg) {
         if (view->tenant && msg.source == view->tenant.address())
           view->exit_reason = msg.reason;
         else
           self->quit(msg.reason);
       });
-      view->tenant = spawn_tenant_supervisor(self, ctx);
+      view->tenant = spawn_tenant_supervisor(self, std::move(ctx));
       return {[](caf::ok_atom) {}};
-    });
+    };
+    parent = ds.sys().spawn(parent_impl, view, std::move(ctx));
     ds.run();
     REQUIRE(view->tenant);
   }

@@ -104,16 +104,19 @@ public:
   template <class T, class Handle, class... Ts>
   std::shared_ptr<reply<T>> request(const Handle& dest, Ts... xs) {
     auto out = std::make_shared<reply<T>>();
-    sys_.spawn([out, dest, args = std::make_tuple(std::move(xs)...)](
-                 caf::event_based_actor* self) mutable {
+    // Spawn arguments, not lambda captures: CAF 0.17.6 dereferences a null argument tuple when
+    // a function-based actor is spawned without arguments (UBSan reports it).
+    auto probe = [](caf::event_based_actor* self, std::shared_ptr<reply<T>> into, Handle to,
+                    std::tuple<Ts...> args) {
       std::apply(
         [&](auto&... a) {
-          self->request(dest, caf::infinite, std::move(a)...)
-            .then([out](T& value) { out->value = std::move(value); },
-                  [out](caf::error& err) { out->error = std::move(err); });
+          self->request(to, caf::infinite, std::move(a)...)
+            .then([into](T& value) { into->value = std::move(value); },
+                  [into](caf::error& err) { into->error = std::move(err); });
         },
         args);
-    });
+    };
+    sys_.spawn(probe, out, dest, std::make_tuple(std::move(xs)...));
     return out;
   }
 
