@@ -1,7 +1,6 @@
 #include "actors/delta_cursor.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include "messages/ascii_case.hpp"
 
 namespace m365 {
 
@@ -9,11 +8,7 @@ namespace {
 
 /// Mailbox addresses compare without ASCII case (Exchange resolves them that way): a UPN
 /// whose case changed is the same mailbox and must not trigger a resync.
-bool same_mailbox(const std::string& a, const std::string& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
-    return std::tolower(x) == std::tolower(y);
-  });
-}
+bool same_mailbox(const std::string& a, const std::string& b) { return ascii_iequal(a, b); }
 
 } // namespace
 

@@ -36,7 +36,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/backoff.hpp"
-#include "actors/clock.hpp"
+#include "messages/clock.hpp"
 #include "actors/delta_cursor.hpp"
 #include "actors/fault_injection.hpp"
 #include "actors/stream_context.hpp"

@@ -6,7 +6,7 @@
 #include <caf/all.hpp>
 
 #include "actors/backoff.hpp"
-#include "actors/clock.hpp"
+#include "messages/clock.hpp"
 
 namespace m365 {
 

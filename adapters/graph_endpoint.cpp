@@ -99,11 +99,4 @@ expected<graph_endpoint> graph_endpoint::parse(std::string_view base) {
   return ep;
 }
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 } // namespace m365

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "messages/ascii_case.hpp"
 #include "messages/expected.hpp"
 
 namespace m365 {
@@ -36,8 +37,6 @@ struct graph_endpoint {
 /// "127.0.0.1" (an IPv4 prefix wins); comparing with the raw text catches such mismatches.
 std::string_view raw_authority(std::string_view url) noexcept;
 
-/// ASCII lower-case copy (scheme and host comparisons).
-std::string ascii_lower(std::string_view s);
 
 /// True for "localhost", 127.0.0.0/8 and ::1.
 bool is_loopback_host(std::string_view host) noexcept;

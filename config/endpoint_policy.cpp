@@ -1,27 +1,16 @@
 // Endpoint URL policy: https everywhere, plain http only on loopback.
 #include "config/endpoint_policy.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include <boost/url/ipv4_address.hpp>
 #include <boost/url/ipv6_address.hpp>
 #include <boost/url/parse.hpp>
 
+#include "messages/ascii_case.hpp"
+
 namespace m365 {
 
-namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-} // namespace
-
 bool is_loopback_host(const std::string& host) noexcept {
-  std::string h = lower(host);
+  std::string h = ascii_lower(host);
   if (h == "localhost" || h == "localhost.") return true;
   if (auto v4 = boost::urls::parse_ipv4_address(h)) return v4->is_loopback();
   if (auto v6 = boost::urls::parse_ipv6_address(h)) return v6->is_loopback();
@@ -38,7 +27,7 @@ status check_endpoint_url(const std::string& url) {
   if (parsed->has_userinfo()) {
     return status::invalid_argument("must not contain user info (user:password@)");
   }
-  std::string scheme = lower(std::string{parsed->scheme()});
+  std::string scheme = ascii_lower(parsed->scheme());
   if (scheme != "https" && scheme != "http") {
     return status::invalid_argument("must be an https:// URL (got '" + url + "')");
   }

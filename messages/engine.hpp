@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <caf/meta/type_name.hpp>
 
 #include "messages/ids.hpp"
 #include "messages/lifecycle.hpp"
@@ -24,7 +23,7 @@ struct access_token {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, access_token& x) {
-  return f(caf::meta::type_name("access_token"), x.tenant, x.value, x.expires_at);
+  return f(x.tenant, x.value, x.expires_at);
 }
 
 /// Where one stream actor stands: a user's mail folders or a user's calendar (`kind`).
@@ -44,7 +43,7 @@ struct mailbox_status {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, mailbox_status& x) {
-  return f(caf::meta::type_name("mailbox_status"), x.user, x.mailbox, x.kind, x.state,
+  return f(x.user, x.mailbox, x.kind, x.state,
            x.last_error,
            x.last_round_at, x.pages, x.items, x.excluded, x.errors, x.links);
 }
@@ -62,7 +61,7 @@ struct tenant_status {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, tenant_status& x) {
-  return f(caf::meta::type_name("tenant_status"), x.tenant, x.state, x.last_error,
+  return f(x.tenant, x.state, x.last_error,
            x.token_expires_at, x.restarts, x.mailboxes);
 }
 
@@ -75,7 +74,7 @@ struct token_status {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, token_status& x) {
-  return f(caf::meta::type_name("token_status"), x.state, x.last_error, x.expires_at);
+  return f(x.state, x.last_error, x.expires_at);
 }
 
 /// What one sync round (every folder and the calendar brought to its delta link) did. A
@@ -95,7 +94,7 @@ struct round_report {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, round_report& x) {
-  return f(caf::meta::type_name("round_report"), x.tenant, x.mailboxes, x.failed_mailboxes,
+  return f(x.tenant, x.mailboxes, x.failed_mailboxes,
            x.calendars, x.failed_calendars, x.pages, x.items, x.removed, x.excluded, x.errors);
 }
 

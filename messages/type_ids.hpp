@@ -9,7 +9,7 @@
 
 #include "messages/email.hpp"
 #include "messages/engine.hpp"
-#include "messages/errors.hpp"
+#include "messages/error_registration.hpp"
 #include "messages/event.hpp"
 #include "messages/lifecycle.hpp"
 #include "messages/pages.hpp"

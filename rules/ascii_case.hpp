@@ -1,17 +1,18 @@
-// Ownership: free functions, no state; safe from any thread. ASCII case folding shared by the
-// parser and the compiled evaluator. Rules compare case-insensitively on ASCII letters only
+// Ownership: free functions, no state; safe from any thread. The rules' allocation-free helpers
+// over the project's one ASCII fold (messages/ascii_case.hpp), shared by the parser and the
+// compiled evaluator. Rules compare case-insensitively on ASCII letters only
 // (A-Z); other bytes, including UTF-8 sequences, compare exactly.
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "messages/ascii_case.hpp"
+
 namespace m365::rules_impl {
 
 /// 'A'..'Z' -> 'a'..'z'; every other byte unchanged.
-constexpr char fold_ascii(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+constexpr char fold_ascii(char c) noexcept { return ascii_lower(c); }
 
 /// Writes the folded form of `in` into `out`, reusing out's capacity (no allocation once warm).
 inline void fold_into(std::string_view in, std::string& out) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "messages/ascii_case.hpp"
 #include "sim/base64url.hpp"
 #include "sim/seed_hash.hpp"
 #include "sim/time_text.hpp"
@@ -71,14 +72,6 @@ std::string hash_b64(uint64_t a, uint64_t b, size_t bytes) {
 }
 
 } // namespace
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 std::string guid_from(uint64_t a, uint64_t b) {
   char buf[40];

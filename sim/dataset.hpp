@@ -169,8 +169,6 @@ private:
   std::vector<uint32_t> sentence_starts_;
 };
 
-/// Lower-cases ASCII.
-std::string ascii_lower(std::string_view s);
 
 /// A GUID-shaped string from a hash pair.
 std::string guid_from(uint64_t a, uint64_t b);

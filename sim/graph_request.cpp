@@ -1,7 +1,6 @@
 #include "sim/graph_request.hpp"
 
-#include <cctype>
-
+#include "messages/ascii_case.hpp"
 #include "sim/graph_error.hpp"
 
 namespace m365::sim {
@@ -24,14 +23,7 @@ sim_response graph_error_response(unsigned status, std::string_view code, std::s
   return r;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
+bool iequals(std::string_view a, std::string_view b) { return ascii_iequal(a, b); }
 
 preferences parse_prefer(std::string_view text) {
   preferences p;

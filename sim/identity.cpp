@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <memory>
 
+#include "messages/ascii_case.hpp"
 #include "sim/base64url.hpp"
 #include "sim/json_text.hpp"
 #include "sim/seed_hash.hpp"

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "messages/clock.hpp"
 #include "store/key_codec.hpp"
 #include "store/lmdb_store_impl.hpp"
 #include "store/schema_migration.hpp"
@@ -93,9 +94,7 @@ status open_databases(MDB_txn* txn, bool create, const std::string& path, store_
       return status::not_found("'" + path + "' holds no m365sync store (no schema version)");
     if (auto s = put_schema_version(txn, dbis.meta); !s) return s;
     // The creation time is informational; it is the one value the store takes from the clock.
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+    auto now = now_ms();
     std::string created;
     keys::append_time(created, now);
     MDB_val ck = lmdb::to_val(meta_key::created_at);

@@ -34,6 +34,7 @@
 #include "apps/m365sync/demo_display.hpp"
 #include "apps/m365sync/sim_control.hpp"
 #include "apps/m365sync/sync_actor_config.hpp"
+#include "messages/clock.hpp"
 #include "rules/rule_json.hpp"
 #include "sim/server.hpp"
 #include "store/lmdb_store.hpp"
@@ -80,12 +81,6 @@ struct tenant_result {
 
 std::string str(const json::value& v) {
   return v.is_string() ? std::string(v.as_string()) : std::string{};
-}
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
 }
 
 std::string role_of(size_t index) {

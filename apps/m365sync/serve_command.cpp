@@ -31,6 +31,7 @@
 #include "config/declarative_apply.hpp"
 #include "config/log_setup.hpp"
 #include "config/master_key.hpp"
+#include "messages/clock.hpp"
 #include "config/secret_box.hpp"
 #include "messages/interfaces.hpp"
 #include "store/lmdb_store.hpp"
@@ -41,11 +42,6 @@ namespace {
 
 /// How long shutdown waits for the persistence actor to commit what it holds.
 constexpr auto flush_timeout = std::chrono::seconds{60};
-
-timestamp_ms now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 expected<std::shared_ptr<lmdb_store>> open_store(const server_config& server) {
   namespace fs = std::filesystem;

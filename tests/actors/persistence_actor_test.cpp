@@ -42,7 +42,7 @@ using commit_handle = decltype(std::declval<caf::scoped_actor&>()->request(
 
 TEST_CASE("pages that queue up are committed together and each is acknowledged once",
           "[actors][persistence]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   // A 1 MiB map that the first page overflows: its commit must grow the map, which waits for
   // every open read transaction. The test sends the other pages from inside a read (a scan),
   // so they are all queued before that first commit can finish: batching is deterministic.
@@ -101,7 +101,7 @@ TEST_CASE("pages that queue up are committed together and each is acknowledged o
 
 TEST_CASE("flush answers after every page sent before it has committed",
           "[actors][persistence]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   test_config cfg;
   caf::actor_system sys{cfg};
@@ -135,7 +135,7 @@ TEST_CASE("flush answers after every page sent before it has committed",
 
 TEST_CASE("an invalid page is refused to its sender without failing the others",
           "[actors][persistence]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   test_config cfg;
   caf::actor_system sys{cfg};
@@ -162,7 +162,7 @@ TEST_CASE("an invalid page is refused to its sender without failing the others",
 
 TEST_CASE("a fatal store error reaches the sender and stops the actor with that error",
           "[actors][persistence]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto page = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 2);
   {
     auto store = open_store(dir.path());

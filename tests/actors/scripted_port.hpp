@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/clock.hpp"
+#include "messages/clock.hpp"
 #include "actors/graph_port.hpp"
 
 namespace m365::test {

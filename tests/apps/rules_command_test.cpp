@@ -12,12 +12,12 @@
 
 #include "store/lmdb_store.hpp"
 #include "tests/apps/child_process.hpp"
-#include "tests/config/temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 using namespace m365;
 using namespace std::chrono_literals;
 using m365::testing::run_to_end;
-using m365::testing::temp_directory;
+using m365::test::temp_directory;
 
 namespace {
 

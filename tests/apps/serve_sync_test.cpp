@@ -12,13 +12,13 @@
 #include "sim/control_api.hpp"
 #include "sim/server.hpp"
 #include "tests/apps/child_process.hpp"
-#include "tests/config/temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 using namespace m365;
 using namespace std::chrono_literals;
 using m365::testing::child_process;
 using m365::testing::run_to_end;
-using m365::testing::temp_directory;
+using m365::test::temp_directory;
 namespace json = boost::json;
 
 namespace {

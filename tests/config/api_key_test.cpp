@@ -5,10 +5,10 @@
 
 #include "config/api_key.hpp"
 #include "config/small_file.hpp"
-#include "tests/config/temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 using namespace m365;
-using m365::testing::temp_directory;
+using m365::test::temp_directory;
 
 TEST_CASE("a generated API key matches its stored hash and nothing else", "[config][api_key]") {
   auto key = generate_api_key();

@@ -15,18 +15,6 @@ integration_config::integration_config() {
   register_message_types(*this);
 }
 
-temp_dir::temp_dir() {
-  std::random_device rd;
-  path = std::filesystem::temp_directory_path()
-         / ("m365-int-" + std::to_string(rd()) + std::to_string(rd()));
-  std::filesystem::create_directories(path);
-}
-
-temp_dir::~temp_dir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);
-}
-
 namespace {
 
 std::string str(const json::value& v) {
@@ -38,7 +26,7 @@ std::string str(const json::value& v) {
 engine_on_sim::engine_on_sim(sim::server_options options, engine_setup setup) {
   sim_ = std::make_unique<sim::testing::sim_harness>(options);
   store_options so;
-  so.path = (dir_.path / "store").string();
+  so.path = dir_.file("store");
   so.no_sync = true;  // tests: durability is covered by the store's crash test
   auto opened = lmdb_store::open(so);
   REQUIRE(opened);

@@ -15,6 +15,7 @@
 #include "actors/sync_engine.hpp"
 #include "store/lmdb_store.hpp"
 #include "tests/sim/sim_harness.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace m365::test {
 
@@ -27,13 +28,6 @@ struct engine_setup {
   std::set<std::string> skip;                         ///< tenants added later by the test
   std::map<std::string, std::string> wrong_secrets;   ///< tenant -> secret to use instead
   std::vector<rule> rules;
-};
-
-/// A temporary directory removed at the end of the test.
-struct temp_dir {
-  temp_dir();
-  ~temp_dir();
-  std::filesystem::path path;
 };
 
 class engine_on_sim {
@@ -67,7 +61,7 @@ public:
   std::string crm_user(const std::string& upn) const;
 
 private:
-  temp_dir dir_;
+  temp_directory dir_;
   std::unique_ptr<sim::testing::sim_harness> sim_;
   integration_config cfg_;
   caf::actor_system sys_{cfg_};

@@ -33,7 +33,7 @@ size_t count_emails(const lmdb_store& store, const std::string& tenant = {}) {
 
 TEST_CASE("re-applying pages in any grouping leaves every database byte-identical",
           "[store][commit][idempotent]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   std::vector<email_page> pages;
   for (uint64_t p = 0; p < 6; ++p)
     pages.push_back(sample::make_email_page(p % 2 ? "fabrikam" : "contoso", "u-1",
@@ -93,7 +93,7 @@ TEST_CASE("re-applying pages in any grouping leaves every database byte-identica
 
 TEST_CASE("one email per user when it arrives through two tenants and two folders",
           "[store][commit][dedupe]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   auto original = sample::make_email("contoso", "u-1", "inbox", "C-1", 11, "<same@client.example>");
   auto migrated = sample::make_email("fabrikam", "u-1", "inbox", "F-1", 12, "<same@client.example>");
@@ -176,7 +176,7 @@ TEST_CASE("one email per user when it arrives through two tenants and two folder
 
 TEST_CASE("single events and series masters are deduplicated by iCalUId, occurrences are not",
           "[store][commit][dedupe]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   event_page a;
   a.link = {"contoso", "u-1", "calendar", sync_phase::paging, "p1", 0, 1, 0, 0, ""};
@@ -201,7 +201,7 @@ TEST_CASE("single events and series masters are deduplicated by iCalUId, occurre
 
 TEST_CASE("the final page of a resync sweeps records the resync did not see",
           "[store][commit][resync]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   auto first = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 10);
   commit_one(*store, first);
@@ -250,7 +250,7 @@ TEST_CASE("the final page of a resync sweeps records the resync did not see",
 
 TEST_CASE("a page's link is stored in the same transaction as its data",
           "[store][commit][atomic]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   store_options options;
   options.path = dir.path();
   options.initial_map_size = size_t{1} << 20;
@@ -276,7 +276,7 @@ TEST_CASE("a page's link is stored in the same transaction as its data",
 }
 
 TEST_CASE("invalid input rejects the whole batch", "[store][commit][validation]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   auto good = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 3);
   auto check_rejected = [&](email_page bad) {
@@ -320,7 +320,7 @@ TEST_CASE("invalid input rejects the whole batch", "[store][commit][validation]"
 }
 
 TEST_CASE("each page writes one deterministic sync-log line", "[store][commit][log]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   auto p1 = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 2);
   auto p2 = sample::make_email_page("contoso", "u-2", "inbox", 2, 0, 2);
@@ -340,7 +340,7 @@ TEST_CASE("each page writes one deterministic sync-log line", "[store][commit][l
 
 TEST_CASE("calendar resyncs sweep unseen events and removals drop them",
           "[store][commit][resync][events]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   event_page first;
   first.link = {"contoso", "u-1", "calendar", sync_phase::caught_up, "delta:1", 0, 10, 0, 0, ""};
@@ -373,7 +373,7 @@ TEST_CASE("calendar resyncs sweep unseen events and removals drop them",
 
 TEST_CASE("the time index follows time changes and removals within one transaction",
           "[store][commit][time]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto first = sample::make_email("contoso", "u-1", "inbox", "X", 1);
   auto later = first;
   later.received_at += 60'000;

@@ -212,8 +212,8 @@ uint64_t check_journal(const std::string& dir, const std::vector<uint64_t>& stor
 } // namespace
 
 TEST_CASE("every acknowledged page survives SIGKILL at random points", "[store][crash]") {
-  test::temp_dir dir;
-  const auto store_dir = dir.sub("store");
+  test::temp_directory dir;
+  const auto store_dir = dir.file("store");
   // `make soak` runs this with more kills and another seed (see tests/store/CMakeLists.txt).
   const uint64_t seed = std::getenv("M365_CRASH_SEED")
                           ? std::strtoull(std::getenv("M365_CRASH_SEED"), nullptr, 10)
@@ -267,8 +267,8 @@ TEST_CASE("every acknowledged page survives SIGKILL at random points", "[store][
 
 TEST_CASE("a reader slot left by a killed process is cleared by check_readers",
           "[store][crash][readers]") {
-  test::temp_dir dir;
-  const auto store_dir = dir.sub("store");
+  test::temp_directory dir;
+  const auto store_dir = dir.file("store");
   store_options options;
   options.path = store_dir;
   auto store = std::move(lmdb_store::open(options)).value();

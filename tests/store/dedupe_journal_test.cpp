@@ -99,7 +99,7 @@ const ack_log expected_history = {
 } // namespace
 
 TEST_CASE("the dedupe history gives the expected acks", "[store][dedupe][journal]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   store_options options;
   options.path = dir.path();
   auto log = run_history(options, false);
@@ -118,7 +118,7 @@ TEST_CASE("the dedupe history gives the expected acks", "[store][dedupe][journal
 
 TEST_CASE("reopening, colliding hashes and an evicting budget change no result",
           "[store][dedupe][journal]") {
-  test::temp_dir reference_dir;
+  test::temp_directory reference_dir;
   store_options reference;
   reference.path = reference_dir.path();
   REQUIRE(run_history(reference, false) == expected_history);
@@ -133,7 +133,7 @@ TEST_CASE("reopening, colliding hashes and an evicting budget change no result",
 
 TEST_CASE("a duplicate is found after a reopen, through the journal on disk",
           "[store][dedupe][journal]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   {
     auto store = open_store(dir.path());
     CHECK(commit_one(*store, page_of("contoso", "u-1", {mail("contoso", "u-1", "C-1", id(1))}, 1))
@@ -148,7 +148,7 @@ TEST_CASE("a duplicate is found after a reopen, through the journal on disk",
 
 TEST_CASE("duplicates within one page and within one group commit are folded",
           "[store][dedupe][journal]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   auto ack = commit_one(*store, page_of("contoso", "u-1",
                                         {mail("contoso", "u-1", "A", id(1)),
@@ -172,7 +172,7 @@ TEST_CASE("duplicates within one page and within one group commit are folded",
 
 TEST_CASE("a stale journal entry of a removed owner never captures a new item",
           "[store][dedupe][journal]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   store_options options;
   options.path = dir.path();
   options.dedupe_hash_mask = GENERATE(~uint64_t{0}, uint64_t{0});
@@ -198,7 +198,7 @@ TEST_CASE("a stale journal entry of a removed owner never captures a new item",
 
 TEST_CASE("a transaction that does not commit leaves no journal entry behind",
           "[store][dedupe][journal]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   store_options options;
   options.path = dir.path();
   options.initial_map_size = size_t{1} << 20;
@@ -255,7 +255,7 @@ TEST_CASE("a transaction that does not commit leaves no journal entry behind",
 
 TEST_CASE("a journal chunk another process wrote is read before this process writes its own",
           "[store][dedupe][journal]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   commit_one(*store, page_of("contoso", "u-1", {mail("contoso", "u-1", "A", id(1))}, 1));
   CHECK(commit_one(*store, page_of("fabrikam", "u-1", {mail("fabrikam", "u-1", "F", id(1))}, 2))

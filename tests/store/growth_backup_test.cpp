@@ -24,7 +24,7 @@ uint64_t page_number(const std::string& url) { return std::stoull(url.substr(5))
 
 TEST_CASE("a store opened with a 1 MiB map grows to hold megabytes of mail",
           "[store][growth]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   store_options options;
   options.path = dir.path();
   options.initial_map_size = size_t{1} << 20;
@@ -55,7 +55,7 @@ TEST_CASE("a store opened with a 1 MiB map grows to hold megabytes of mail",
 
 TEST_CASE("readers on other threads keep working while the writer grows the map",
           "[store][growth][threads]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   store_options options;
   options.path = dir.path();
   options.initial_map_size = size_t{1} << 20;
@@ -106,9 +106,9 @@ TEST_CASE("readers on other threads keep working while the writer grows the map"
 
 TEST_CASE("a backup taken while pages are committed holds a consistent prefix",
           "[store][backup]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   store_options options;
-  options.path = dir.sub("store");
+  options.path = dir.file("store");
   options.initial_map_size = size_t{1} << 20;  // growth happens during the run as well
   auto store = std::move(lmdb_store::open(options)).value();
 
@@ -145,19 +145,19 @@ TEST_CASE("a backup taken while pages are committed holds a consistent prefix",
     return committed;
   };
   wait_for_more(30);
-  REQUIRE(store->backup_to(dir.sub("backup1")));
+  REQUIRE(store->backup_to(dir.file("backup1")));
   auto after_first = wait_for_more(10);
-  REQUIRE(store->backup_to(dir.sub("backup2")));
+  REQUIRE(store->backup_to(dir.file("backup2")));
   stop = true;
   writer.join();
   REQUIRE(writer_error.empty());
   CHECK(after_first >= 40);
-  CHECK(store->backup_to(dir.sub("backup2")).code() == status_code::already_exists);
+  CHECK(store->backup_to(dir.file("backup2")).code() == status_code::already_exists);
 
   for (auto name : {"backup1", "backup2"}) {
     INFO(name);
     store_options backup_options;
-    backup_options.path = dir.sub(name);
+    backup_options.path = dir.file(name);
     backup_options.read_only = true;
     auto backup = lmdb_store::open(backup_options);
     REQUIRE(backup.has_value());

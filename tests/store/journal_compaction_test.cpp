@@ -111,7 +111,7 @@ int run_child(const std::function<int()>& body) {
 
 TEST_CASE("a journal mostly of removed items is compacted and dedupe stays exact",
           "[store][dedupe][journal][compaction]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto options = compacting(dir.path());
   REQUIRE(run_churn(options, false) == expected_churn);
   // 40 + 5 promoted + F-10 + 10 + C-20 = 57 entries without compaction; the 30 stale ones of
@@ -139,7 +139,7 @@ TEST_CASE("a journal mostly of removed items is compacted and dedupe stays exact
 
 TEST_CASE("compaction gives the same bytes whether reopened, colliding or evicted",
           "[store][dedupe][journal][compaction]") {
-  test::temp_dir reference_dir;
+  test::temp_directory reference_dir;
   std::size_t compactions = 0;
   {
     auto options = compacting(reference_dir.path());
@@ -147,7 +147,7 @@ TEST_CASE("compaction gives the same bytes whether reopened, colliding or evicte
   }
   {
     // One compaction (step 3) in a run without reopening.
-    test::temp_dir dir;
+    test::temp_directory dir;
     auto store = open_store(compacting(dir.path()));
     for (auto& pages : churn_pages()) {
       write_batch batch;
@@ -163,7 +163,7 @@ TEST_CASE("compaction gives the same bytes whether reopened, colliding or evicte
 
 TEST_CASE("a compaction in a transaction that does not commit leaves the journal as it was",
           "[store][dedupe][journal][compaction]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto options = compacting(dir.path());
   options.dedupe_fail_after_compaction = true;
   auto pages = churn_pages();
@@ -198,7 +198,7 @@ TEST_CASE("a compaction in a transaction that does not commit leaves the journal
 
 TEST_CASE("a compaction by another process is seen before this process uses its table",
           "[store][dedupe][journal][compaction]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto options = compacting(dir.path());
   auto pages = churn_pages();
   auto store = open_store(options);
@@ -233,7 +233,7 @@ TEST_CASE("a compaction by another process is seen before this process uses its 
 
 TEST_CASE("a table larger than the budget is not reloaded by every transaction",
           "[store][dedupe][journal][budget]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   store_options options;
   options.path = dir.path();
   options.dedupe_index_budget = 10;

@@ -85,7 +85,7 @@ void check_unchanged_by_variants(
                  variant{"budget of no entry", false, ~uint64_t{0}, 0},
                  variant{"budget of one entry, ids collide", false, 0, 1}}) {
     INFO(v.name);
-    temp_dir dir;
+    temp_directory dir;
     auto o = options(dir.path());
     o.dedupe_hash_mask = v.mask;
     o.dedupe_index_budget = v.budget;

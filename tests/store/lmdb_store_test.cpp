@@ -22,7 +22,7 @@ namespace {
 } // namespace
 
 TEST_CASE("a read of tenant a never returns data of tenant ab", "[store][isolation]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   commit_one(*store, sample::make_email_page("a", "u-1", "inbox", 1, 0, 7));
   commit_one(*store, sample::make_email_page("ab", "u-1", "inbox", 2, 0, 9));
@@ -72,7 +72,7 @@ TEST_CASE("a read of tenant a never returns data of tenant ab", "[store][isolati
 
 TEST_CASE("emails read by time come oldest first in pages joined by the cursor",
           "[store][reads]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   auto p1 = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 30);
   auto p2 = sample::make_email_page("contoso", "u-2", "inbox", 2, 0, 30);
@@ -115,7 +115,7 @@ TEST_CASE("emails read by time come oldest first in pages joined by the cursor",
 
 TEST_CASE("an upsert that changes the received time moves the email in the time index",
           "[store][reads]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   auto page = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 1);
   page.items[0].received_at = 1000;
@@ -133,7 +133,7 @@ TEST_CASE("an upsert that changes the received time moves the email in the time 
 }
 
 TEST_CASE("configuration records are stored, listed and deleted", "[store][config]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   tenant_settings t;
   t.id = "contoso";
@@ -179,7 +179,7 @@ TEST_CASE("configuration records are stored, listed and deleted", "[store][confi
 
 TEST_CASE("opening a store of another schema version fails naming both versions",
           "[store][open]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   open_store(dir.path()).reset();
   test::raw_put(dir.path(), "meta", "schema_version", std::string("\0\0\0\x07", 4));
   store_options options;
@@ -194,7 +194,7 @@ TEST_CASE("opening a store of another schema version fails naming both versions"
 
 TEST_CASE("a store migrated by another build while this one has it open gets no more writes",
           "[store][open]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   REQUIRE(store->append_sync_log({"contoso", "", 1, log_level::info, "before"}));
   // Another process (a newer build) writes its schema version.
@@ -219,16 +219,16 @@ TEST_CASE("a store migrated by another build while this one has it open gets no 
 }
 
 TEST_CASE("a read-only open of a missing store fails cleanly", "[store][open]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   store_options options;
-  options.path = dir.sub("missing");
+  options.path = dir.file("missing");
   options.read_only = true;
   CHECK(lmdb_store::open(options).error().code() == status_code::not_found);
 }
 
 TEST_CASE("a corrupted stored record stops every later write with the same error",
           "[store][sticky]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto page = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 3);
   {
     auto store = open_store(dir.path());
@@ -266,7 +266,7 @@ TEST_CASE("a corrupted stored record stops every later write with the same error
 }
 
 TEST_CASE("a stored record of a newer version is refused, not misread", "[store][sticky]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto page = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 1);
   open_store(dir.path()).reset();
   {

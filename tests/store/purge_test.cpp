@@ -61,7 +61,7 @@ const std::vector<activity_ref> purged = {
 
 TEST_CASE("a purge leaves the store exactly as Graph @removed of the same sources would",
           "[store][purge]") {
-  test::temp_dir purged_dir, removed_dir;
+  test::temp_directory purged_dir, removed_dir;
   {
     auto store = open_store(purged_dir.path());
     fill(*store);
@@ -117,7 +117,7 @@ TEST_CASE("a purge leaves the store exactly as Graph @removed of the same source
   CHECK(audit_value.find("purge") != std::string::npos);
   CHECK(audit_value.find(R"({"rule":"no-x","version":1})") != std::string::npos);
   // The links and sync log the pages wrote in fill() are untouched by the purge.
-  test::temp_dir fresh;
+  test::temp_directory fresh;
   {
     auto store = open_store(fresh.path());
     fill(*store);
@@ -132,7 +132,7 @@ TEST_CASE("a purge leaves the store exactly as Graph @removed of the same source
 }
 
 TEST_CASE("a purge with one unknown or invalid ref writes nothing at all", "[store][purge]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   {
     auto store = open_store(dir.path());
     fill(*store);
@@ -162,7 +162,7 @@ TEST_CASE("a purge with one unknown or invalid ref writes nothing at all", "[sto
 
 TEST_CASE("purging an alias source removes only that source and keeps the item",
           "[store][purge]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = open_store(dir.path());
   fill(*store);
   REQUIRE(store->purge({{"fabrikam", "u-1", "SHARED-F", false}}, 9000, "cli", "{}"));
@@ -179,7 +179,7 @@ TEST_CASE("purging an alias source removes only that source and keeps the item",
 
 TEST_CASE("purging the same item twice fails the second time and audits once",
           "[store][purge]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   {
     auto store = open_store(dir.path());
     fill(*store);

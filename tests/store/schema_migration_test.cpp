@@ -104,7 +104,7 @@ email_page page_of(const std::string& tenant, const std::string& user, const std
 
 TEST_CASE("a schema 1 store is migrated to the dedupe journal at a read-write open",
           "[store][migration][journal]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   store_options options;
   options.path = dir.path();
   auto inbox = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 20);

@@ -8,23 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/temp_directory.hpp"
+
 namespace m365::test {
-
-/// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class temp_dir {
-public:
-  temp_dir();
-  ~temp_dir();
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-
-  const std::string& path() const noexcept { return path_; }
-  /// `path()/name`.
-  std::string sub(const std::string& name) const { return path_ + "/" + name; }
-
-private:
-  std::string path_;
-};
 
 /// Every key and value of every named database: database name -> sorted (key, value) pairs.
 using env_dump = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;

@@ -1,15 +1,17 @@
 // Ownership: one per test; removes its directory tree on destruction. Not thread-safe.
-// A fresh directory under $TMPDIR for files a test writes (configs, keys, stores).
+// The one temporary-directory helper of the test suite: a fresh directory under $TMPDIR (or
+// /tmp) for the files a test writes (configs, keys, stores).
 #pragma once
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 
 #include <unistd.h>
 
-namespace m365::testing {
+namespace m365::test {
 
 class temp_directory {
 public:
@@ -41,4 +43,4 @@ private:
   std::string path_;
 };
 
-} // namespace m365::testing
+} // namespace m365::test

@@ -1,8 +1,6 @@
-// Names of the vocabulary's enums and the registration of the type-id block.
+// Names of the vocabulary's enums, id checks and report arithmetic. CAF-free.
 #include <algorithm>
 #include <cctype>
-
-#include <caf/actor_system_config.hpp>
 
 #include "messages/engine.hpp"
 #include "messages/errors.hpp"
@@ -11,7 +9,6 @@
 #include "messages/rule.hpp"
 #include "messages/status.hpp"
 #include "messages/sync_state.hpp"
-#include "messages/type_ids.hpp"
 
 namespace m365 {
 
@@ -174,38 +171,6 @@ store_errc to_store_errc(status_code code) noexcept {
   }
 }
 
-namespace {
-
-template <class Enum>
-void add_category(caf::actor_system_config& cfg, caf::atom_value category) {
-  // The three-argument renderer form: add_error_category<T>(atom) does not compile on 0.17.6.
-  cfg.add_error_category(category, [](uint8_t code, caf::atom_value, const caf::message& ctx) {
-    std::string out = to_string(static_cast<Enum>(code));
-    if (ctx.match_elements<std::string>()) {
-      out += ": ";
-      out += ctx.get_as<std::string>(0);
-    } else if (!ctx.empty()) {
-      out += " ";
-      out += to_string(ctx);
-    }
-    return out;
-  });
-}
-
-} // namespace
-
-void register_message_types(caf::actor_system_config& cfg) {
-  cfg.add_message_types<caf::id_block::m365>();
-  add_category<store_errc>(cfg, caf::atom("store"));
-  add_category<graph_errc>(cfg, caf::atom("graph"));
-  add_category<token_errc>(cfg, caf::atom("token"));
-  add_category<config_errc>(cfg, caf::atom("config"));
-  add_category<sync_errc>(cfg, caf::atom("sync"));
-}
-
-} // namespace m365
-
-namespace m365 {
 
 const char* to_string(tenant_state x) noexcept {
   switch (x) {

@@ -1,4 +1,6 @@
-// Wall-clock time for the engine's records (link updates, token expiry). Threading: any.
+// Ownership: a free function; safe from any thread. The one wall clock of the project's records
+// (link updates, token expiry, audit and purge times, store creation): milliseconds since the
+// Unix epoch, UTC.
 #pragma once
 
 #include <chrono>
@@ -7,7 +9,6 @@
 
 namespace m365 {
 
-/// Milliseconds since the Unix epoch, UTC.
 inline timestamp_ms now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
