@@ -81,7 +81,7 @@ void start_tenant(self_ptr self, tenant_entry& entry) {
   ctx.tuning = st.cfg.tuning;
   entry.restart_pending = false;
   entry.supervisor = spawn_tenant_supervisor(self, std::move(ctx));
-  restart_of(st, entry).started(restart_tracker::clock::now());
+  restart_of(st, entry).started(self->clock().now());
 }
 
 /// Stops the tenant's supervisor (if any) and cancels a pending restart.
@@ -140,7 +140,7 @@ void on_exit(self_ptr self, caf::exit_msg& msg) {
     entry.last_error = self->system().render(msg.reason);
     // A tenant that ran healthy for a while before failing starts a new count.
     auto& restart = restart_of(st, entry);
-    auto delay = restart.failed(restart_tracker::clock::now());
+    auto delay = restart.failed(self->clock().now());
     if (restart.failures_in_row() >= st.cfg.tuning.max_tenant_failures) {
       spdlog::error("tenant {} parked after {} failures in a row: {}", id,
                     restart.failures_in_row(), entry.last_error);

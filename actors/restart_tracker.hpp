@@ -5,7 +5,9 @@
 // jitter, capped), and a child that ran for `healthy_after` before it failed starts afresh:
 // its failure count and its backoff go back to the first step. Without that, a mailbox that
 // crashes once a week would soon wait the full cap, and a tenant would be parked for failures
-// months apart. Time is passed in, so the policy is testable without clocks.
+// months apart. Time is passed in, so the policy is testable without clocks; the supervisors
+// pass their actor clock's `self->clock().now()` (a steady_clock time point), which CAF's test
+// coordinator moves in the supervision tests.
 #pragma once
 
 #include <chrono>

@@ -57,7 +57,7 @@ using self_ptr = tenant_private::stateful_pointer<supervisor_state>;
 
 stream_actor spawn_stream(self_ptr self, user_children& children, stream_kind kind) {
   auto& st = self->state;
-  children.slot(kind).restarts.started(restart_tracker::clock::now());
+  children.slot(kind).restarts.started(self->clock().now());
   stream_context sc;
   sc.tenant = st.ctx.settings;
   sc.user = children.user;
@@ -167,7 +167,7 @@ void on_child_exit(self_ptr self, caf::exit_msg& msg) {
       slot.handle = stream_actor{};
       slot.last_failure = self->system().render(msg.reason);
       ++st.restarts;
-      auto delay = slot.restarts.failed(restart_tracker::clock::now());
+      auto delay = slot.restarts.failed(self->clock().now());
       st.log().warn("user {}: {} actor failed ({}), restart in {} ms", id,
                     kind == stream_kind::mail ? "mailbox" : "calendar", slot.last_failure,
                     delay.count());

@@ -22,7 +22,8 @@ struct token_cache_state {
   std::shared_ptr<graph_port> port;
   engine_tuning tuning;
   access_token cached;
-  timestamp_ms cached_at = 0;  ///< when `cached` arrived
+  /// On the actor's clock: from then on `cached` is due for a refresh and no longer handed out.
+  caf::actor_clock::time_point refresh_at{};
   bool fetching = false;
   caf::error parked;  ///< set while the credential is refused
   std::unique_ptr<backoff> parked_backoff;
@@ -45,15 +46,9 @@ token_private::behavior_type token_impl(token_private::stateful_pointer<token_ca
   st.parked_backoff =
     std::make_unique<backoff>(tuning.token_parked_retry, std::chrono::minutes{15});
 
-  // Refresh ahead of expiry by refresh_ahead, or by half the lifetime for short-lived tokens.
-  auto margin = [self] {
+  auto fresh = [self] {
     auto& s = self->state;
-    return std::min<int64_t>(s.tuning.token_refresh_ahead.count(),
-                             (s.cached.expires_at - s.cached_at) / 2);
-  };
-  auto fresh = [self, margin] {
-    auto& s = self->state;
-    return !s.cached.value.empty() && s.cached.expires_at - now_ms() > margin();
+    return !s.cached.value.empty() && self->clock().now() < s.refresh_at;
   };
   auto start_fetch = [self] {
     auto& s = self->state;
@@ -104,13 +99,18 @@ token_private::behavior_type token_impl(token_private::stateful_pointer<token_ca
       s.parked_backoff->reset();
       s.cached = std::move(token);
       s.cached.tenant = s.tenant;
-      s.cached_at = now_ms();
+      // `expires_at` is wall time: read it once against the wall clock; from here on the actor's
+      // clock decides (CAF's test coordinator drives it in tests). Refresh ahead of expiry by
+      // refresh_ahead, or by half the lifetime for short-lived tokens.
+      using ms = std::chrono::milliseconds;
+      auto lifetime = ms{s.cached.expires_at - now_ms()};
+      auto margin = std::min<ms>(s.tuning.token_refresh_ahead, lifetime / 2);
+      s.refresh_at = self->clock().now() + (lifetime - margin);
       for (auto& rp : s.waiting)
         rp.deliver(s.cached);
       s.waiting.clear();
       // Refresh ahead of expiry even when nobody asks, so rounds never wait for a token.
-      auto ahead = std::chrono::milliseconds{
-        std::max<int64_t>(1000, s.cached.expires_at - now_ms() - margin())};
+      auto ahead = std::max<ms>(std::chrono::seconds{1}, lifetime - margin);
       self->delayed_send(self, ahead, tick_atom_v);
     },
     [=](failed_atom, caf::error& err) {

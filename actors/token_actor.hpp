@@ -4,6 +4,9 @@
 // States: token_state in messages/lifecycle.hpp (empty, fetching, cached, parked). While parked,
 // callers get the parking error at once: nothing hammers the identity platform, and the
 // tenant's status names the AADSTS code and what to do. Concurrent callers share one fetch.
+// Time: whether the cached token is still handed out, and when the next refresh or parked retry
+// comes, is measured on the actor's clock (`self->clock()`), so CAF's test coordinator drives
+// it; a token's wall-clock `expires_at` is read once, when the token arrives.
 #pragma once
 
 #include <memory>

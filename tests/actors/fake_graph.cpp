@@ -193,7 +193,10 @@ size_t fake_store::count_for(const tenant_id& tenant) {
 }
 
 persistence_actor spawn_fake_persistence(caf::actor_system& sys, std::shared_ptr<fake_store> s) {
-  return sys.spawn([s](persistence_actor::pointer) -> persistence_actor::behavior_type {
+  // `s` as a spawn argument, not a capture: CAF 0.17.6 dereferences a null argument tuple when
+  // a function-based actor is spawned without arguments (UBSan reports it).
+  auto impl = [](persistence_actor::pointer,
+                 std::shared_ptr<fake_store> s) -> persistence_actor::behavior_type {
     return {
       [s](commit_atom, email_page& page) -> caf::result<commit_ack> {
         std::lock_guard<std::mutex> guard{s->mutex};
@@ -220,7 +223,8 @@ persistence_actor spawn_fake_persistence(caf::actor_system& sys, std::shared_ptr
       },
       [](flush_atom) { return commit_ack{}; },
     };
-  });
+  };
+  return sys.spawn(impl, std::move(s));
 }
 
 } // namespace m365::test
