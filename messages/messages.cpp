@@ -8,6 +8,7 @@
 #include "messages/errors.hpp"
 #include "messages/ids.hpp"
 #include "messages/rule.hpp"
+#include "messages/rule_explanation.hpp"
 #include "messages/status.hpp"
 #include "messages/sync_state.hpp"
 #include "messages/type_ids.hpp"
@@ -76,6 +77,17 @@ const char* to_string(rule_target x) noexcept {
 
 const char* to_string(rule_action x) noexcept {
   return x == rule_action::exclude ? "exclude" : "include";
+}
+
+const char* to_string(rule_outcome x) noexcept {
+  switch (x) {
+    case rule_outcome::matched: return "matched";
+    case rule_outcome::not_matched: return "not matched";
+    case rule_outcome::disabled: return "skipped (disabled)";
+    case rule_outcome::other_kind: return "skipped (applies_to)";
+    case rule_outcome::other_tenant: return "skipped (pinned to another tenant)";
+  }
+  return "unknown";
 }
 
 const char* to_string(sync_phase x) noexcept {
