@@ -9,6 +9,7 @@
 #include "messages/ids.hpp"
 #include "messages/rule.hpp"
 #include "messages/rule_explanation.hpp"
+#include "messages/rule_set_snapshot.hpp"
 #include "messages/status.hpp"
 #include "messages/sync_state.hpp"
 #include "messages/type_ids.hpp"
@@ -204,6 +205,10 @@ void add_category(caf::actor_system_config& cfg, caf::atom_value category) {
 }
 
 } // namespace
+
+std::string to_string(const rule_set_snapshot& x) {
+  return "rule_set_snapshot(generation " + std::to_string(x.generation) + ")";
+}
 
 void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::m365>();

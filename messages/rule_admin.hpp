@@ -118,3 +118,49 @@ typename Inspector::result_type inspect(Inspector& f, rule_purge_report& x) {
 }
 
 } // namespace m365
+
+namespace m365 {
+
+/// A preview's report plus every item it would purge: what the rule evaluator's scan worker
+/// answers (rule_admin/rule_purge_plan.hpp builds it).
+struct purge_plan {
+  /// Counts, examples, token; the candidate with its version bumped past the stored rule of
+  /// its id.
+  rule_preview_report report;
+  /// Every item the candidate newly excludes, in scan order (emails, then events).
+  std::vector<activity_ref> newly_excluded;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, purge_plan& x) {
+  return f(caf::meta::type_name("purge_plan"), x.report, x.newly_excluded);
+}
+
+/// What a put answers: the rule as stored (its version set), whether anything was written,
+/// and validation's non-fatal findings.
+struct rule_put_result {
+  rule stored;
+  bool changed = false;               ///< false: the same rule was already stored
+  uint64_t generation = 0;            ///< of the published set that holds it
+  std::vector<std::string> warnings;  ///< e.g. a leaf that is false on one of the kinds
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rule_put_result& x) {
+  return f(caf::meta::type_name("rule_put_result"), x.stored, x.changed, x.generation,
+           x.warnings);
+}
+
+/// Where the rule evaluator stands.
+struct rule_evaluator_status {
+  uint64_t generation = 0;   ///< of the current set
+  uint64_t rules = 0;        ///< rules in it (disabled ones too)
+  uint64_t subscribers = 0;  ///< live mailbox and calendar actors it sends changes to
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rule_evaluator_status& x) {
+  return f(caf::meta::type_name("rule_evaluator_status"), x.generation, x.rules, x.subscribers);
+}
+
+} // namespace m365

@@ -22,13 +22,7 @@ namespace m365 {
 
 class lmdb_store;
 
-struct purge_plan {
-  /// What a preview answers: counts, examples, token; the candidate with its version bumped
-  /// past the stored rule of its id.
-  rule_preview_report report;
-  /// Every item the candidate newly excludes, in scan order (emails, then events).
-  std::vector<activity_ref> newly_excluded;
-};
+// purge_plan (the report plus every item to purge) is in messages/rule_admin.hpp.
 
 /// validate_rule() of the candidate against the store's tenants and users
 /// (store_rule_catalog): invalid_argument naming the field when it is not valid.
