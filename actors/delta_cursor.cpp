@@ -52,4 +52,15 @@ bool delta_cursor::use_mailbox(const std::string& mailbox, timestamp_ms now) {
   return true;
 }
 
+bool delta_cursor::use_window(timestamp_ms from, timestamp_ms to) {
+  if (committed_.window_start == from && committed_.window_end == to)
+    return false;
+  committed_.window_start = from;
+  committed_.window_end = to;
+  committed_.url.clear();
+  if (committed_.phase != sync_phase::resync)
+    committed_.phase = sync_phase::initial;
+  return true;
+}
+
 } // namespace m365

@@ -10,6 +10,9 @@
 //   resync --pages (phase resync)--> final page committed: the store sweeps records of older
 //            generations in the same transaction, the stream is caught_up again.
 //   any state --the user's mailbox changed--> resync of the new mailbox (as after a 410).
+//   calendar: a new day's window --> initial (a fresh delta round over the new window, no
+//            sweep: events that left the window stay in the CRM as history); an unfinished
+//            resync stays a resync so that its final page still sweeps.
 //
 // Only a committed page moves the cursor: a fetched page that fails to commit is fetched again.
 #pragma once
@@ -43,6 +46,10 @@ public:
   /// mailbox's; a link of another mailbox is not followed: the stream resyncs, and the final
   /// page sweeps what only the old mailbox had. True when a resync starts.
   bool use_mailbox(const std::string& mailbox, timestamp_ms now);
+
+  /// Calendar streams: the calendarView window for this round is [from, to). A window other
+  /// than the link's starts a fresh delta round over it; true when that happened.
+  bool use_window(timestamp_ms from, timestamp_ms to);
 
   const delta_link& committed() const noexcept { return committed_; }
   sync_phase phase() const noexcept { return committed_.phase; }

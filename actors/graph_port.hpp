@@ -11,6 +11,7 @@
 #include <caf/expected.hpp>
 
 #include "messages/engine.hpp"
+#include "messages/error_registration.hpp"
 #include "messages/pages.hpp"
 #include "messages/tenant.hpp"
 

@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/fault_injection.hpp"
 #include "actors/gather.hpp"
 #include "actors/restart_tracker.hpp"
 #include "actors/tenant_supervisor.hpp"
@@ -15,15 +16,24 @@ namespace m365 {
 
 namespace {
 
-using org_private = org_actor::extend<caf::reacts_to<restart_atom, tenant_id>>;
+using org_private = org_with_fault_injection::extend<caf::reacts_to<restart_atom, tenant_id>>;
 
 struct tenant_entry {
   tenant_settings settings;
-  tenant_actor supervisor;     ///< set while running
-  std::string state;           ///< "running", "disabled", "restarting", "parked"
+  tenant_actor supervisor;       ///< set while running
+  bool restart_pending = false;  ///< a restart_atom for this tenant is on its way
   std::string last_error;
   uint32_t restarts = 0;
   std::optional<restart_tracker> restart;  ///< made with the org's settings on first use
+
+  /// What the org reports for a tenant without a supervisor (a live one answers itself).
+  tenant_state state() const {
+    if (supervisor)
+      return tenant_state::running;
+    if (!settings.enabled)
+      return tenant_state::disabled;
+    return restart_pending ? tenant_state::restarting : tenant_state::parked;
+  }
 };
 
 struct org_state {
@@ -47,7 +57,8 @@ std::vector<user_assignment> users_of(const org_state& st, const tenant_id& tena
 
 restart_tracker& restart_of(const org_state& st, tenant_entry& entry) {
   if (!entry.restart)
-    entry.restart.emplace(st.cfg.restart_base, st.cfg.restart_cap, st.cfg.restart_healthy_after);
+    entry.restart.emplace(st.cfg.tuning.restart_base, st.cfg.tuning.restart_cap,
+                          st.cfg.tuning.restart_healthy_after);
   return *entry.restart;
 }
 
@@ -67,32 +78,27 @@ void start_tenant(self_ptr self, tenant_entry& entry) {
   ctx.filter = st.cfg.filter;
   ctx.load_link = st.cfg.load_link;
   ctx.log = st.cfg.make_logger ? st.cfg.make_logger(entry.settings.id) : nullptr;
-  ctx.sync_at_start = st.cfg.sync_at_start;
-  ctx.tokens = st.cfg.tokens;
-  ctx.retry_base = st.cfg.retry_base;
-  ctx.restart_base = st.cfg.restart_base;
-  ctx.restart_cap = st.cfg.restart_cap;
-  ctx.restart_healthy_after = st.cfg.restart_healthy_after;
-  entry.supervisor = spawn_tenant_supervisor(self->system(), std::move(ctx));
-  self->link_to(entry.supervisor);
-  entry.state = "running";
+  ctx.tuning = st.cfg.tuning;
+  entry.restart_pending = false;
+  entry.supervisor = spawn_tenant_supervisor(self, std::move(ctx));
   restart_of(st, entry).started(restart_tracker::clock::now());
 }
 
-void stop_tenant(self_ptr self, tenant_entry& entry, const char* new_state) {
+/// Stops the tenant's supervisor (if any) and cancels a pending restart.
+void stop_tenant(self_ptr self, tenant_entry& entry) {
+  entry.restart_pending = false;
   if (entry.supervisor) {
     self->state.retired.insert(entry.supervisor.address());
     self->unlink_from(entry.supervisor);
     self->send_exit(entry.supervisor, caf::exit_reason::user_shutdown);
     entry.supervisor = tenant_actor{};
   }
-  entry.state = new_state;
 }
 
 tenant_status local_status(const tenant_entry& entry) {
   tenant_status out;
   out.tenant = entry.settings.id;
-  out.state = entry.state;
+  out.state = entry.state();
   out.last_error = entry.last_error;
   out.restarts = entry.restarts;
   return out;
@@ -135,13 +141,12 @@ void on_exit(self_ptr self, caf::exit_msg& msg) {
     // A tenant that ran healthy for a while before failing starts a new count.
     auto& restart = restart_of(st, entry);
     auto delay = restart.failed(restart_tracker::clock::now());
-    if (restart.failures_in_row() >= st.cfg.max_tenant_failures) {
-      entry.state = "parked";
+    if (restart.failures_in_row() >= st.cfg.tuning.max_tenant_failures) {
       spdlog::error("tenant {} parked after {} failures in a row: {}", id,
                     restart.failures_in_row(), entry.last_error);
       return;
     }
-    entry.state = "restarting";
+    entry.restart_pending = true;
     spdlog::warn("tenant {} supervisor failed ({}), restart in {} ms", id, entry.last_error,
                  delay.count());
     self->delayed_send(self, delay, restart_atom_v, id);
@@ -149,7 +154,7 @@ void on_exit(self_ptr self, caf::exit_msg& msg) {
   }
   // From our owner: stop every tenant, then ourselves (a custom handler must quit itself).
   for (auto& [id, entry] : st.tenants)
-    stop_tenant(self, entry, "disabled");
+    stop_tenant(self, entry);
   self->quit(msg.reason);
 }
 
@@ -168,8 +173,11 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
         return;
       spdlog::critical("the store writer stopped ({}): every tenant stops",
                        self->system().render(msg.reason));
-      for (auto& [id, entry] : self->state.tenants)
-        stop_tenant(self, entry, "stopped");
+      auto why = "the store writer stopped: " + self->system().render(msg.reason);
+      for (auto& [id, entry] : self->state.tenants) {
+        stop_tenant(self, entry);
+        entry.last_error = why;  // enabled and not restarting: reported as parked
+      }
       self->quit(msg.reason ? msg.reason : caf::make_error(caf::exit_reason::user_shutdown));
     });
   }
@@ -178,8 +186,6 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
     entry.settings = settings;
     if (settings.enabled)
       start_tenant(self, entry);
-    else
-      entry.state = "disabled";
   }
   st.cfg.tenants.clear();
   st.cfg.users.clear();
@@ -189,7 +195,7 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
       if (!is_valid_tenant_id(settings.id))
         return caf::make_error(config_errc::invalid_value, "invalid tenant id: " + settings.id);
       auto& entry = self->state.tenants[settings.id];
-      stop_tenant(self, entry, "disabled");
+      stop_tenant(self, entry);
       entry.settings = std::move(settings);
       clear_failures(self->state, entry);
       if (entry.settings.enabled)
@@ -200,7 +206,7 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
       auto i = self->state.tenants.find(id);
       if (i == self->state.tenants.end())
         return false;
-      stop_tenant(self, i->second, "disabled");
+      stop_tenant(self, i->second);
       self->state.tenants.erase(i);
       return true;
     },
@@ -211,7 +217,7 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
       auto& entry = i->second;
       entry.settings.enabled = on;
       if (!on) {
-        stop_tenant(self, entry, "disabled");
+        stop_tenant(self, entry);
       } else if (!entry.supervisor) {
         clear_failures(self->state, entry);
         start_tenant(self, entry);
@@ -225,7 +231,7 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
       auto& entry = i->second;
       if (entry.settings.enabled) {
         // A new port reads the new credential; streams resume from their stored links.
-        stop_tenant(self, entry, "disabled");
+        stop_tenant(self, entry);
         clear_failures(self->state, entry);
         start_tenant(self, entry);
       }
@@ -254,8 +260,9 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
       if (i == self->state.tenants.end())
         return caf::make_error(sync_errc::unknown_tenant, id);
       if (!i->second.supervisor)
-        return caf::make_error(i->second.state == "parked" ? sync_errc::tenant_parked
-                                                           : sync_errc::tenant_disabled,
+        return caf::make_error(i->second.state() == tenant_state::disabled
+                                 ? sync_errc::tenant_disabled
+                                 : sync_errc::tenant_parked,
                                id);
       return self->delegate(i->second.supervisor, sync_atom_v);
     },
@@ -285,12 +292,13 @@ org_private::behavior_type org_impl(self_ptr self, engine_config cfg) {
     [=](crash_atom, const tenant_id& tenant, const user_id& user) {
       auto i = self->state.tenants.find(tenant);
       if (i != self->state.tenants.end() && i->second.supervisor)
-        self->send(i->second.supervisor, crash_atom_v, user);
+        self->send(caf::actor_cast<tenant_with_fault_injection>(i->second.supervisor),
+                   crash_atom_v, user);
     },
     [=](restart_atom, const tenant_id& id) {
       auto i = self->state.tenants.find(id);
-      if (i == self->state.tenants.end() || i->second.state != "restarting")
-        return;  // removed or disabled meanwhile
+      if (i == self->state.tenants.end() || !i->second.restart_pending)
+        return;  // removed, disabled or restarted by an operator meanwhile
       ++i->second.restarts;
       start_tenant(self, i->second);
     },

@@ -1,8 +1,10 @@
 // Ownership: the root of the engine, spawned once by the server (or an embedding host) and held
 // by it; owns (links) one tenant supervisor per enabled tenant. Threading: an event-based actor.
 //
-// Tenant lifecycle:  disabled <--enable/disable--> running --(supervisor failed)--> restarting
-//                    restarting --(backoff)--> running;  5 failures in a row --> parked
+// Tenant lifecycle: tenant_state in messages/lifecycle.hpp. The org derives what it reports for
+// a tenant from what it holds: a live supervisor answers for itself (running, degraded, parked);
+// without one the tenant is disabled (its enabled flag is off), restarting (a restart is
+// scheduled) or parked (`max_tenant_failures` failures in a row; the last error says why).
 // The org monitors the persistence actor: when the store writer stops, every tenant stops and
 // the org ends with the writer's reason (nothing fetches pages it could not store).
 // Every change (add, change settings or credential, disable, enable, assign) takes effect at
@@ -17,10 +19,10 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/engine_tuning.hpp"
 #include "actors/graph_port.hpp"
 #include "actors/item_filter.hpp"
-#include "actors/stream_actor.hpp"
-#include "actors/token_actor.hpp"
+#include "actors/stream_context.hpp"
 #include "messages/interfaces.hpp"
 
 namespace m365 {
@@ -34,18 +36,7 @@ struct engine_config {
   link_loader load_link;                     ///< null: every stream starts from scratch
   /// Makes the logger of a tenant (every line carries the tenant id). Null: spdlog clones.
   std::function<std::shared_ptr<spdlog::logger>(const tenant_id&)> make_logger;
-  /// Run a first round as soon as a mailbox starts. Default: true.
-  bool sync_at_start = true;
-  /// Restart backoff of tenant supervisors and of mailbox/calendar actors. Defaults: 1 s doubling
-  /// to 5 min; a tenant is parked after 5 failures in a row. A tenant or actor that ran
-  /// `restart_healthy_after` (default 10 min) before failing starts counting afresh.
-  std::chrono::milliseconds restart_base = std::chrono::seconds{1};
-  std::chrono::milliseconds restart_cap = std::chrono::minutes{5};
-  std::chrono::milliseconds restart_healthy_after = std::chrono::minutes{10};
-  uint32_t max_tenant_failures = 5;
-  /// First retry delay of a failing page fetch. Default: 1 s.
-  std::chrono::milliseconds retry_base = std::chrono::seconds{1};
-  token_options tokens;
+  engine_tuning tuning;                      ///< passed down to every tenant as it is
 };
 
 org_actor spawn_org_supervisor(caf::actor_system& sys, engine_config config);

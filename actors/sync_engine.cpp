@@ -51,11 +51,7 @@ expected<std::unique_ptr<sync_engine>> sync_engine::start(caf::actor_system& sys
     return caf::make_error(to_store_errc(link.error().code()), link.error().message());
   };
   cfg.make_logger = std::move(options.make_logger);
-  cfg.sync_at_start = options.sync_at_start;
-  cfg.retry_base = options.retry_base;
-  cfg.restart_base = options.restart_base;
-  cfg.restart_cap = options.restart_cap;
-  cfg.restart_healthy_after = options.restart_healthy_after;
+  cfg.tuning = options.tuning;
   engine->org_ = spawn_org_supervisor(sys, std::move(cfg));
   return engine;
 }

@@ -14,6 +14,7 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/engine_tuning.hpp"
 #include "actors/graph_binding.hpp"
 #include "actors/org_supervisor.hpp"
 #include "actors/persistence_actor.hpp"
@@ -34,15 +35,10 @@ struct sync_engine_options {
   adapter_port_options graph;               ///< HTTP, retry and per-mailbox limits
   size_t io_threads = 1;                    ///< Graph I/O and decoding threads. Default: 1
   persistence_options persistence;
-  /// Run a first round as soon as each mailbox starts. Default: true.
-  bool sync_at_start = true;
   /// Tenant loggers; null: clones of spdlog's default logger named "tenant:<id>".
   std::function<std::shared_ptr<spdlog::logger>(const tenant_id&)> make_logger;
-  /// Fine tuning passed to the org supervisor (restart and retry backoff, token refresh).
-  std::chrono::milliseconds retry_base = std::chrono::seconds{1};
-  std::chrono::milliseconds restart_base = std::chrono::seconds{1};
-  std::chrono::milliseconds restart_cap = std::chrono::minutes{5};
-  std::chrono::milliseconds restart_healthy_after = std::chrono::minutes{10};
+  /// Restart, retry, commit and token timing, passed down to every actor as it is.
+  engine_tuning tuning;
 };
 
 class sync_engine {

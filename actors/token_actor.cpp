@@ -17,10 +17,10 @@ using token_private = token_actor::extend<
   caf::reacts_to<failed_atom, caf::error>,
   caf::reacts_to<tick_atom>>;
 
-struct token_state {
+struct token_cache_state {
   tenant_id tenant;
   std::shared_ptr<graph_port> port;
-  token_options options;
+  engine_tuning tuning;
   access_token cached;
   timestamp_ms cached_at = 0;  ///< when `cached` arrived
   bool fetching = false;
@@ -35,19 +35,20 @@ bool is_credential_error(const caf::error& e) {
          && static_cast<token_errc>(e.code()) != token_errc::endpoint_error;
 }
 
-token_private::behavior_type token_impl(token_private::stateful_pointer<token_state> self,
+token_private::behavior_type token_impl(token_private::stateful_pointer<token_cache_state> self,
                                         tenant_id tenant, std::shared_ptr<graph_port> port,
-                                        token_options options) {
+                                        engine_tuning tuning) {
   auto& st = self->state;
   st.tenant = std::move(tenant);
   st.port = std::move(port);
-  st.options = options;
-  st.parked_backoff = std::make_unique<backoff>(options.parked_retry, std::chrono::minutes{15});
+  st.tuning = tuning;
+  st.parked_backoff =
+    std::make_unique<backoff>(tuning.token_parked_retry, std::chrono::minutes{15});
 
   // Refresh ahead of expiry by refresh_ahead, or by half the lifetime for short-lived tokens.
   auto margin = [self] {
     auto& s = self->state;
-    return std::min<int64_t>(s.options.refresh_ahead.count(),
+    return std::min<int64_t>(s.tuning.token_refresh_ahead.count(),
                              (s.cached.expires_at - s.cached_at) / 2);
   };
   auto fresh = [self, margin] {
@@ -84,12 +85,16 @@ token_private::behavior_type token_impl(token_private::stateful_pointer<token_st
     },
     [=](status_atom) {
       auto& s = self->state;
-      tenant_status out;
-      out.tenant = s.tenant;
-      out.state = s.parked ? "parked" : "running";
+      token_status out;
+      if (s.parked)
+        out.state = token_state::parked;
+      else if (s.fetching)
+        out.state = token_state::fetching;
+      else
+        out.state = s.cached.value.empty() ? token_state::empty : token_state::cached;
       if (s.parked)
         out.last_error = self->system().render(s.parked);
-      out.token_expires_at = s.cached.expires_at;
+      out.expires_at = s.cached.expires_at;
       return out;
     },
     [=](fetched_atom, access_token& token) {
@@ -132,15 +137,15 @@ token_private::behavior_type token_impl(token_private::stateful_pointer<token_st
 } // namespace
 
 token_actor spawn_token_actor(caf::actor_system& sys, tenant_id tenant,
-                              std::shared_ptr<graph_port> port, token_options options) {
+                              std::shared_ptr<graph_port> port, engine_tuning tuning) {
   return caf::actor_cast<token_actor>(
-    sys.spawn(token_impl, std::move(tenant), std::move(port), options));
+    sys.spawn(token_impl, std::move(tenant), std::move(port), tuning));
 }
 
 token_actor spawn_linked_token_actor(caf::local_actor* parent, tenant_id tenant,
-                                     std::shared_ptr<graph_port> port, token_options options) {
+                                     std::shared_ptr<graph_port> port, engine_tuning tuning) {
   return caf::actor_cast<token_actor>(
-    parent->spawn<caf::linked>(token_impl, std::move(tenant), std::move(port), options));
+    parent->spawn<caf::linked>(token_impl, std::move(tenant), std::move(port), tuning));
 }
 
 } // namespace m365

@@ -9,11 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include <caf/meta/type_name.hpp>
-
 namespace m365 {
 
-/// A minimal inspector (CAF 0.17 shape) that appends every field of a record to a byte string.
+/// A minimal inspector (the shape of CAF 0.17's, without CAF) that appends every field of a record to a byte string.
 /// Only for comparing records of the same type in one process; not a storage format.
 class record_fingerprint {
 public:
@@ -29,8 +27,6 @@ public:
   const std::string& bytes() const noexcept { return bytes_; }
 
 private:
-  void add(const caf::meta::type_name_t&) {}
-
   void add(const std::string& s) {
     add(static_cast<uint64_t>(s.size()));
     bytes_ += s;

@@ -69,7 +69,7 @@ int run() {
   caf::actor_system system{cfg};
   m365::sync_engine_options options;
   options.store = store;
-  options.sync_at_start = false;  // this host decides when to sync
+  options.tuning.sync_at_start = false;  // this host decides when to sync
   const std::string secret = text(tenant.at("client_secret"));
   options.credentials = [secret](const m365::tenant_settings& t)
     -> m365::expected<m365::client_credential> {
@@ -122,11 +122,11 @@ int run() {
   engine->stop();  // stops the tenants and flushes the writer
 
   auto stats = store->stats();
-  std::cout << "tenant " << settings.id << ": " << status.state << ", " << users
+  std::cout << "tenant " << settings.id << ": " << m365::to_string(status.state) << ", " << users
             << " users, round: " << report.items << " items in " << report.pages
             << " pages, " << report.errors.size() << " errors\n"
             << "store: " << stats.emails << " emails, " << stats.events << " events\n";
-  ok = ok && report.errors.empty() && status.state == "running" && stats.emails > 0
+  ok = ok && report.errors.empty() && status.state == m365::tenant_state::running && stats.emails > 0
        && stats.events > 0;
   engine.reset();
   store.reset();

@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include <caf/meta/type_name.hpp>
 
 #include "messages/ids.hpp"
 #include "messages/participant.hpp"
@@ -44,7 +43,7 @@ struct email {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, email& x) {
-  return f(caf::meta::type_name("email"), x.tenant, x.user, x.mailbox, x.folder, x.graph_id,
+  return f(x.tenant, x.user, x.mailbox, x.folder, x.graph_id,
            x.change_key, x.internet_message_id, x.conversation_id, x.subject, x.from, x.to, x.cc,
            x.bcc, x.received_at, x.sent_at, x.body_preview, x.body, x.body_type, x.categories,
            x.importance, x.inference, x.is_read, x.is_draft, x.has_attachments, x.decided_by);

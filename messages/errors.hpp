@@ -1,13 +1,10 @@
-// Ownership: value types. Per-area error enums, registered with CAF (see type_ids.hpp) so an
-// actor can reply with caf::error{code} and the caller can tell the area and the code apart.
+// Ownership: value types. Per-area error enums. CAF-free: the CAF registration that lets an actor
+// reply with caf::error{code} (and the caller tell the area and the code apart) is in
+// messages/error_registration.hpp, which only actors/ and the type-id block include.
 #pragma once
 
 #include <cstdint>
 #include <string>
-
-#include <caf/error.hpp>
-#include <caf/make_message.hpp>  // CAF_ERROR_CODE_ENUM builds the context with it
-#include <caf/message.hpp>       // CAF_ERROR_CODE_ENUM needs the complete type
 
 #include "messages/status.hpp"
 
@@ -73,9 +70,3 @@ const char* to_string(sync_errc x) noexcept;
 store_errc to_store_errc(status_code code) noexcept;
 
 } // namespace m365
-
-CAF_ERROR_CODE_ENUM(m365::store_errc, "store")
-CAF_ERROR_CODE_ENUM(m365::graph_errc, "graph")
-CAF_ERROR_CODE_ENUM(m365::token_errc, "token")
-CAF_ERROR_CODE_ENUM(m365::config_errc, "config")
-CAF_ERROR_CODE_ENUM(m365::sync_errc, "sync")

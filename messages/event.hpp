@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <caf/meta/type_name.hpp>
 
 #include "messages/ids.hpp"
 #include "messages/participant.hpp"
@@ -31,7 +30,7 @@ struct recurrence {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, recurrence& x) {
-  return f(caf::meta::type_name("recurrence"), x.pattern_type, x.interval, x.days_of_week,
+  return f(x.pattern_type, x.interval, x.days_of_week,
            x.day_of_month, x.range_type, x.range_start, x.range_end, x.occurrences);
 }
 
@@ -66,7 +65,7 @@ struct event {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event& x) {
-  return f(caf::meta::type_name("event"), x.tenant, x.user, x.mailbox, x.graph_id, x.change_key,
+  return f(x.tenant, x.user, x.mailbox, x.graph_id, x.change_key,
            x.ical_uid, x.series_master_id, x.kind, x.subject, x.organizer, x.attendees, x.start,
            x.end, x.time_zone, x.is_all_day, x.is_cancelled, x.is_online_meeting, x.location,
            x.sensitivity, x.show_as, x.importance, x.categories, x.body_preview, x.pattern,

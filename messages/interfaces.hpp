@@ -32,8 +32,7 @@ namespace m365 {
 /// share one refresh (single flight). Errors: token_errc (the tenant is parked meanwhile).
 using token_actor = caf::typed_actor<
   caf::replies_to<token_atom, std::string>::with<access_token>,
-  /// state ("running" or "parked"), last_error and token_expires_at of the tenant's status.
-  caf::replies_to<status_atom>::with<tenant_status>>;
+  caf::replies_to<status_atom>::with<token_status>>;
 
 /// What the rule evaluator sends a subscribed mailbox or calendar actor on every change of the
 /// rule set: the new compiled set, immutable and shared (rule_set_snapshot.hpp). The actor
@@ -70,22 +69,25 @@ using rule_evaluator_actor = caf::typed_actor<
     rule_purge_report>,
   caf::replies_to<status_atom>::with<rule_evaluator_status>>;
 
-/// One user's mail folders (actors/mailbox_actor) or calendar (actors/calendar_actor).
-/// `sync_atom` runs a round that starts after the request: every stream is brought to its
-/// delta link; the reply reports what the round did (failures are in the report, not errors).
+/// What every stream actor answers. `sync_atom` runs a round that starts after the request:
+/// every stream is brought to its delta link; the reply reports what the round did (failures
+/// are in the report, not errors).
 using stream_actor = caf::typed_actor<
   caf::replies_to<sync_atom>::with<round_report>,
-  caf::replies_to<status_atom>::with<mailbox_status>,
-  /// Fault injection for supervision tests: the actor fails with sync_errc::mailbox_parked.
-  caf::reacts_to<crash_atom>>;
+  caf::replies_to<status_atom>::with<mailbox_status>>;
+
+/// One user's mail folders (actors/mailbox_actor): a message delta stream per folder.
+using mailbox_actor = stream_actor;
+
+/// One user's calendar (actors/calendar_actor): calendarView delta over a rolling window.
+using calendar_actor = stream_actor;
 
 /// One tenant instance (actors/tenant_supervisor): its token actor and stream actors.
 using tenant_actor = caf::typed_actor<
   caf::replies_to<sync_atom>::with<round_report>,
   caf::replies_to<status_atom>::with<tenant_status>,
   caf::reacts_to<assign_atom, user_assignment>,
-  caf::reacts_to<unassign_atom, user_id>,
-  caf::reacts_to<crash_atom, user_id>>;
+  caf::reacts_to<unassign_atom, user_id>>;
 
 /// The root of the engine (actors/org_supervisor). Every runtime change goes through here and
 /// takes effect without a restart; settings and assignments are persisted before the reply.
@@ -103,7 +105,6 @@ using org_actor = caf::typed_actor<
   /// Runs a round for one tenant now and replies when it is done.
   caf::replies_to<sync_atom, tenant_id>::with<round_report>,
   caf::replies_to<status_atom, tenant_id>::with<tenant_status>,
-  caf::replies_to<status_atom>::with<std::vector<tenant_status>>,
-  caf::reacts_to<crash_atom, tenant_id, user_id>>;
+  caf::replies_to<status_atom>::with<std::vector<tenant_status>>>;
 
 } // namespace m365

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <caf/meta/type_name.hpp>
 
 #include "messages/email.hpp"
 #include "messages/event.hpp"
@@ -26,7 +25,7 @@ struct email_page {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, email_page& x) {
-  return f(caf::meta::type_name("email_page"), x.link, x.items, x.removed_ids, x.final_page,
+  return f(x.link, x.items, x.removed_ids, x.final_page,
            x.log);
 }
 
@@ -41,7 +40,7 @@ struct event_page {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event_page& x) {
-  return f(caf::meta::type_name("event_page"), x.link, x.items, x.removed_ids, x.final_page,
+  return f(x.link, x.items, x.removed_ids, x.final_page,
            x.log);
 }
 
@@ -56,7 +55,7 @@ struct commit_ack {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, commit_ack& x) {
-  return f(caf::meta::type_name("commit_ack"), x.upserted, x.removed, x.duplicates, x.swept,
+  return f(x.upserted, x.removed, x.duplicates, x.swept,
            x.batch_pages);
 }
 

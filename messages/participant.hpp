@@ -3,7 +3,6 @@
 
 #include <string>
 
-#include <caf/meta/type_name.hpp>
 
 namespace m365 {
 
@@ -17,7 +16,7 @@ struct participant {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, participant& x) {
-  return f(caf::meta::type_name("participant"), x.name, x.address);
+  return f(x.name, x.address);
 }
 
 /// Attendee of an event: a participant with its role and response.
@@ -32,7 +31,7 @@ struct attendee {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, attendee& x) {
-  return f(caf::meta::type_name("attendee"), x.who, x.type, x.response);
+  return f(x.who, x.type, x.response);
 }
 
 } // namespace m365

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <string>
 
-#include <caf/meta/type_name.hpp>
 
 #include "messages/verdict.hpp"
 
@@ -30,7 +29,7 @@ struct rule {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rule& x) {
-  return f(caf::meta::type_name("rule"), x.id, x.level, x.scope, x.applies_to, x.action,
+  return f(x.id, x.level, x.scope, x.applies_to, x.action,
            x.priority, x.enabled, x.note, x.version, x.match);
 }
 

@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <caf/meta/type_name.hpp>
-
 #include "messages/ids.hpp"
 #include "messages/rule.hpp"
 #include "messages/verdict.hpp"
@@ -25,7 +23,7 @@ struct activity_ref {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, activity_ref& x) {
-  return f(caf::meta::type_name("activity_ref"), x.tenant, x.user, x.graph_id, x.event);
+  return f(x.tenant, x.user, x.graph_id, x.event);
 }
 
 /// A change of the stored rule set, written in ONE transaction (lmdb_store::change_rules):
@@ -43,7 +41,7 @@ struct rule_change {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rule_change& x) {
-  return f(caf::meta::type_name("rule_change"), x.purge, x.put, x.remove, x.at, x.actor,
+  return f(x.purge, x.put, x.remove, x.at, x.actor,
            x.action, x.details);
 }
 
@@ -60,7 +58,7 @@ struct rule_preview_counts {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rule_preview_counts& x) {
-  return f(caf::meta::type_name("rule_preview_counts"), x.tenant, x.user, x.scanned,
+  return f(x.tenant, x.user, x.scanned,
            x.excluded_now, x.excluded_after, x.newly_excluded, x.newly_included);
 }
 
@@ -77,7 +75,7 @@ struct rule_preview_example {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rule_preview_example& x) {
-  return f(caf::meta::type_name("rule_preview_example"), x.tenant, x.user, x.graph_id, x.event,
+  return f(x.tenant, x.user, x.graph_id, x.event,
            x.subject, x.now, x.after);
 }
 
@@ -99,7 +97,7 @@ struct rule_preview_report {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rule_preview_report& x) {
-  return f(caf::meta::type_name("rule_preview_report"), x.candidate, x.replaces_stored,
+  return f(x.candidate, x.replaces_stored,
            x.stored_rules, x.scanned_emails, x.scanned_events, x.tenant, x.total, x.per_user,
            x.examples, x.token);
 }
@@ -114,7 +112,7 @@ struct rule_purge_report {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rule_purge_report& x) {
-  return f(caf::meta::type_name("rule_purge_report"), x.stored, x.removed, x.per_user, x.token);
+  return f(x.stored, x.removed, x.per_user, x.token);
 }
 
 } // namespace m365
@@ -133,7 +131,7 @@ struct purge_plan {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, purge_plan& x) {
-  return f(caf::meta::type_name("purge_plan"), x.report, x.newly_excluded);
+  return f(x.report, x.newly_excluded);
 }
 
 /// What a put answers: the rule as stored (its version set), whether anything was written,
@@ -147,7 +145,7 @@ struct rule_put_result {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rule_put_result& x) {
-  return f(caf::meta::type_name("rule_put_result"), x.stored, x.changed, x.generation,
+  return f(x.stored, x.changed, x.generation,
            x.warnings);
 }
 
@@ -160,7 +158,7 @@ struct rule_evaluator_status {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rule_evaluator_status& x) {
-  return f(caf::meta::type_name("rule_evaluator_status"), x.generation, x.rules, x.subscribers);
+  return f(x.generation, x.rules, x.subscribers);
 }
 
 } // namespace m365

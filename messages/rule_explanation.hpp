@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <caf/meta/type_name.hpp>
-
 #include "messages/rule.hpp"
 #include "messages/verdict.hpp"
 
@@ -40,7 +38,7 @@ struct tried_rule {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, tried_rule& x) {
-  return f(caf::meta::type_name("tried_rule"), x.id, x.version, x.level, x.scope, x.priority,
+  return f(x.id, x.version, x.level, x.scope, x.priority,
            x.action, x.outcome, x.true_leaves);
 }
 
@@ -56,7 +54,7 @@ struct rule_explanation {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rule_explanation& x) {
-  return f(caf::meta::type_name("rule_explanation"), x.item_kind, x.tried, x.decision);
+  return f(x.item_kind, x.tried, x.decision);
 }
 
 } // namespace m365

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <string>
 
-#include <caf/meta/type_name.hpp>
 
 #include "messages/ids.hpp"
 
@@ -38,7 +37,7 @@ struct delta_link {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, delta_link& x) {
-  return f(caf::meta::type_name("delta_link"), x.tenant, x.user, x.folder, x.phase, x.url,
+  return f(x.tenant, x.user, x.folder, x.phase, x.url,
            x.generation, x.updated_at, x.window_start, x.window_end, x.mailbox);
 }
 
@@ -55,7 +54,7 @@ struct sync_log_line {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sync_log_line& x) {
-  return f(caf::meta::type_name("sync_log_line"), x.tenant, x.user, x.at, x.level, x.message);
+  return f(x.tenant, x.user, x.at, x.level, x.message);
 }
 
 const char* to_string(sync_phase x) noexcept;

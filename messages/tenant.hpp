@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <caf/meta/type_name.hpp>
 
 #include "messages/ids.hpp"
 
@@ -38,7 +37,7 @@ struct tenant_settings {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, tenant_settings& x) {
-  return f(caf::meta::type_name("tenant_settings"), x.id, x.display_name, x.directory_id,
+  return f(x.id, x.display_name, x.directory_id,
            x.authority, x.graph, x.ca_file, x.client_id, x.credential, x.internal_domains,
            x.folders, x.email_interval_s, x.calendar_interval_s, x.calendar_past_days,
            x.calendar_future_days, x.page_size, x.push_attendees, x.enabled, x.version);
@@ -56,7 +55,7 @@ struct user_assignment {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_assignment& x) {
-  return f(caf::meta::type_name("user_assignment"), x.user, x.tenant, x.mailbox, x.moving_from,
+  return f(x.user, x.tenant, x.mailbox, x.moving_from,
            x.version);
 }
 

@@ -10,8 +10,9 @@
 
 #include "messages/email.hpp"
 #include "messages/engine.hpp"
-#include "messages/errors.hpp"
+#include "messages/error_registration.hpp"
 #include "messages/event.hpp"
+#include "messages/lifecycle.hpp"
 #include "messages/pages.hpp"
 #include "messages/rule.hpp"
 #include "messages/rule_admin.hpp"
@@ -43,6 +44,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(m365, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(m365, (m365::email_page))
   CAF_ADD_TYPE_ID(m365, (m365::event_page))
   CAF_ADD_TYPE_ID(m365, (m365::commit_ack))
+  CAF_ADD_TYPE_ID(m365, (m365::tenant_state))
+  CAF_ADD_TYPE_ID(m365, (m365::mailbox_state))
+  CAF_ADD_TYPE_ID(m365, (m365::token_state))
+  CAF_ADD_TYPE_ID(m365, (m365::stream_kind))
+  CAF_ADD_TYPE_ID(m365, (m365::token_status))
   CAF_ADD_TYPE_ID(m365, (m365::access_token))
   CAF_ADD_TYPE_ID(m365, (m365::mailbox_status))
   CAF_ADD_TYPE_ID(m365, (m365::tenant_status))
@@ -58,7 +64,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(m365, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(m365, (m365::rule_evaluator_status))
   CAF_ADD_ATOM(m365, m365, commit_atom, "commit")
   CAF_ADD_ATOM(m365, m365, flush_atom, "flush")
-  CAF_ADD_ATOM(m365, m365, stats_atom, "stats")
   CAF_ADD_ATOM(m365, m365, sync_atom, "sync")
   CAF_ADD_ATOM(m365, m365, tick_atom, "tick")
   CAF_ADD_ATOM(m365, m365, token_atom, "token")
@@ -73,7 +78,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(m365, caf::first_custom_type_id)
   CAF_ADD_ATOM(m365, m365, fetched_atom, "fetched")
   CAF_ADD_ATOM(m365, m365, failed_atom, "failed")
   CAF_ADD_ATOM(m365, m365, restart_atom, "restart")
-  CAF_ADD_ATOM(m365, m365, parked_atom, "parked")
   CAF_ADD_ATOM(m365, m365, round_atom, "round")
   CAF_ADD_ATOM(m365, m365, group_commit_atom, "grpcommit")  // persistence actor's own trigger
   CAF_ADD_ATOM(m365, m365, rules_atom, "rules")

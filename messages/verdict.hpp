@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <string>
 
-#include <caf/meta/type_name.hpp>
 
 namespace m365 {
 
@@ -22,7 +21,7 @@ struct verdict {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, verdict& x) {
-  return f(caf::meta::type_name("verdict"), x.action, x.rule_id, x.rule_version);
+  return f(x.action, x.rule_id, x.rule_version);
 }
 
 } // namespace m365

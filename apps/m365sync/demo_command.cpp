@@ -374,7 +374,7 @@ public:
     auto enable = [&](bool on) {
       std::string state;
       self->request(engine_.org(), 30s, enable_atom_v, id, on)
-        .receive([&](tenant_status& s) { state = s.state; },
+        .receive([&](tenant_status& s) { state = to_string(s.state); },
                  [&](caf::error& err) { state = sys_.render(err); });
       return state;
     };
@@ -579,7 +579,7 @@ int run_demo(const demo_options& opts) {
     eo.users.insert(eo.users.end(), t.users.begin(), t.users.end());
   }
   eo.rules = rules;
-  eo.sync_at_start = false;
+  eo.tuning.sync_at_start = false;
   eo.io_threads = 2;
   std::map<std::string, const demo_tenant*> by_id;
   for (auto& t : tenants) by_id[t.settings.id] = &t;

@@ -16,7 +16,7 @@ void read_progress(const tenant_status& status, int64_t round_started, tenant_pr
     bool calendar = false;
     for (const auto& l : m.links) calendar = calendar || l.folder == "calendar";
     (calendar ? out.events : out.messages) += m.items;
-    bool finished = m.last_round_at >= round_started && m.state == "idle";
+    bool finished = m.last_round_at >= round_started && m.state == mailbox_state::idle;
     auto [at, fresh] = done.emplace(m.user, finished);
     if (!fresh) at->second = at->second && finished;
   }

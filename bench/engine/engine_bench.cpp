@@ -87,7 +87,7 @@ struct world {
       c.client_secret = secrets.at(t.id);
       return c;
     };
-    eo.sync_at_start = false;
+    eo.tuning.sync_at_start = false;
     return eo;
   }
 };

@@ -52,3 +52,35 @@ TEST_CASE("a link of another mailbox is not followed: the stream resyncs the new
   CHECK(page.mailbox == "megan@contoso.com");
   CHECK(page.phase == sync_phase::resync);  // the final page sweeps generation 3
 }
+
+TEST_CASE("a calendar link of another window starts a fresh delta round over the new window",
+          "[actors][cursor]") {
+  auto link = caught_up_link("adele@contoso.com");
+  link.folder = "calendar";
+  link.window_start = 100;
+  link.window_end = 200;
+  delta_cursor same{link};
+  CHECK_FALSE(same.use_window(100, 200));
+  CHECK(same.next_url() == link.url);
+  CHECK(same.phase() == sync_phase::caught_up);
+
+  delta_cursor rolled{link};
+  CHECK(rolled.use_window(150, 250));
+  CHECK(rolled.next_url().empty());
+  CHECK(rolled.phase() == sync_phase::initial);
+  CHECK(rolled.committed().window_start == 150);
+  CHECK(rolled.committed().window_end == 250);
+  CHECK(rolled.committed().generation == 3);  // no sweep: events outside the window stay
+}
+
+TEST_CASE("an unfinished resync keeps sweeping when the calendar window rolls",
+          "[actors][cursor]") {
+  auto link = caught_up_link("adele@contoso.com");
+  link.folder = "calendar";
+  delta_cursor c{link};
+  c.on_gone(5);
+  REQUIRE(c.phase() == sync_phase::resync);
+  CHECK(c.use_window(150, 250));
+  CHECK(c.phase() == sync_phase::resync);
+  CHECK(c.committed().generation == 4);
+}

@@ -4,6 +4,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/fault_injection.hpp"
+#include "tests/support/engine_status.hpp"
 #include "actors/org_supervisor.hpp"
 #include "fake_graph.hpp"
 
@@ -64,10 +66,10 @@ struct engine_fixture {
     persistence = spawn_fake_persistence(sys, store);
     ec.persistence = persistence;
     ec.load_link = [s = store](auto& t, auto& u, auto& f) { return s->load(t, u, f); };
-    ec.sync_at_start = false;
-    ec.restart_base = 10ms;
-    ec.retry_base = 5ms;
-    ec.tokens.parked_retry = 1h;
+    ec.tuning.sync_at_start = false;
+    ec.tuning.restart_base = 10ms;
+    ec.tuning.retry_base = 5ms;
+    ec.tuning.token_parked_retry = 1h;
     org = spawn_org_supervisor(sys, std::move(ec));
   }
 
@@ -118,7 +120,7 @@ TEST_CASE_METHOD(engine_fixture,
                  "[engine]") {
   sync("contoso");
   store->fail_loads = true;
-  self->send(org, crash_atom_v, tenant_id{"contoso"}, user_id{"contoso-u1"});
+  self->send(caf::actor_cast<org_with_fault_injection>(org), crash_atom_v, tenant_id{"contoso"}, user_id{"contoso-u1"});
   // The restarted actor cannot read its links: it keeps failing (and being restarted with
   // backoff) rather than refetching the mailbox from scratch.
   tenant_status st;
@@ -220,7 +222,7 @@ TEST_CASE_METHOD(engine_fixture,
   CHECK(store->count_for("contoso") == 12);
   CHECK(store->count_for("fabrikam") == 0);
   auto st = status("fabrikam");
-  CHECK(st.state == "parked");
+  CHECK(st.state == tenant_state::parked);
   CHECK(st.last_error.find("AADSTS7000215") != std::string::npos);
   // Parked: further rounds do not hammer the identity platform.
   auto before = graph->token_requests("fabrikam");
@@ -232,12 +234,12 @@ TEST_CASE_METHOD(engine_fixture, "a crashed mailbox actor is restarted alone fro
                  "[engine]") {
   sync("contoso");
   sync("fabrikam");
-  self->send(org, crash_atom_v, tenant_id{"contoso"}, user_id{"contoso-u1"});
+  self->send(caf::actor_cast<org_with_fault_injection>(org), crash_atom_v, tenant_id{"contoso"}, user_id{"contoso-u1"});
   // Wait (bounded) until the supervisor has restarted it: the status lists the mailbox again.
   tenant_status st;
   for (int i = 0; i < 500; ++i) {
     st = status("contoso");
-    if (st.restarts >= 1 && st.mailboxes.size() == 4)
+    if (st.restarts >= 1 && st.mailboxes.size() == 4 && every_stream_idle(st))
       break;
     self->receive(caf::after(std::chrono::milliseconds{10}) >> [] {});
   }
@@ -256,14 +258,14 @@ TEST_CASE_METHOD(engine_fixture,
   tenant_status st;
   self->request(org, 10s, enable_atom_v, tenant_id{"contoso"}, false)
     .receive([&](tenant_status& s) { st = s; }, [&](caf::error& e) { FAIL(sys.render(e)); });
-  CHECK(st.state == "disabled");
+  CHECK(st.state == tenant_state::disabled);
   auto requests_when_disabled = graph->fetched_urls("contoso").size();
   CHECK(sync_error("contoso") == sync_errc::tenant_disabled);
   CHECK(sync("fabrikam").errors.empty());
   CHECK(graph->fetched_urls("contoso").size() == requests_when_disabled);
   self->request(org, 10s, enable_atom_v, tenant_id{"contoso"}, true)
     .receive([&](tenant_status& s) { st = s; }, [&](caf::error& e) { FAIL(sys.render(e)); });
-  CHECK(st.state == "running");
+  CHECK(st.state == tenant_state::running);
   auto report = sync("contoso");
   CHECK(report.items == 0);
   auto urls = graph->fetched_urls("contoso");
@@ -277,7 +279,7 @@ TEST_CASE_METHOD(engine_fixture, "a tenant added at runtime syncs without a rest
   tenant_status st;
   self->request(org, 10s, put_atom_v, make_tenant("northwind"))
     .receive([&](tenant_status& s) { st = s; }, [&](caf::error& e) { FAIL(sys.render(e)); });
-  CHECK(st.state == "running");
+  CHECK(st.state == tenant_state::running);
   bool assigned = false;
   self->request(org, 10s, assign_atom_v,
                 user_assignment{"nw-u1", "northwind", "user1@northwind.com", "", 0})

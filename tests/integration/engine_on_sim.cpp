@@ -68,9 +68,9 @@ engine_on_sim::engine_on_sim(sim::server_options options, engine_setup setup) {
     return c;
   };
   eo.rules = std::move(setup.rules);
-  eo.sync_at_start = false;
-  eo.retry_base = 20ms;
-  eo.restart_base = 20ms;
+  eo.tuning.sync_at_start = false;
+  eo.tuning.retry_base = 20ms;
+  eo.tuning.restart_base = 20ms;
   eo.graph.retry.base = 20ms;
   eo.graph.retry.cap = 2s;
   auto engine = sync_engine::start(sys_, std::move(eo));

@@ -2,6 +2,9 @@
 // mutations and faults; tenants stay isolated; runtime changes need no restart.
 #include <catch2/catch.hpp>
 
+#include "actors/fault_injection.hpp"
+#include "tests/support/engine_status.hpp"
+
 #include "engine_on_sim.hpp"
 
 using namespace m365;
@@ -152,7 +155,7 @@ TEST_CASE("a tenant with a wrong secret is parked with AADSTS7000215 while the o
     }
   }
   auto st = e.status(bad);
-  CHECK(st.state == "parked");
+  CHECK(st.state == tenant_state::parked);
   CHECK(st.last_error.find("7000215") != std::string::npos);
 }
 
@@ -164,11 +167,12 @@ TEST_CASE("a crashed mailbox actor restarts without touching other tenants",
     e.sync(t);
   caf::scoped_actor self{e.system()};
   auto victim = e.users_of(slugs[0]).front().user;
-  self->send(e.engine().org(), crash_atom_v, slugs[0], victim);
+  self->send(caf::actor_cast<org_with_fault_injection>(e.engine().org()), crash_atom_v,
+             slugs[0], victim);
   tenant_status st;
   for (int i = 0; i < 500; ++i) {  // bounded wait for the supervisor's restart
     st = e.status(slugs[0]);
-    if (st.restarts >= 1 && st.mailboxes.size() == 4)
+    if (st.restarts >= 1 && st.mailboxes.size() == 4 && every_stream_idle(st))
       break;
     self->receive(caf::after(10ms) >> [] {});
   }
@@ -235,7 +239,7 @@ TEST_CASE("tenants are disabled, enabled and added in a running engine with no r
       });
     return st;
   };
-  CHECK(enable(first, false).state == "disabled");
+  CHECK(enable(first, false).state == tenant_state::disabled);
   auto requests_of = [&](const std::string& tenant) -> int64_t {
     auto counters = boost::json::parse(e.sim().state().stats().to_json());
     auto& by_tenant = counters.at("requests").at("by_tenant").as_object();
@@ -251,7 +255,7 @@ TEST_CASE("tenants are disabled, enabled and added in a running engine with no r
   CHECK(e.sync(slugs[1]).errors.empty());
   CHECK(e.stored_messages(first) == stored_before);
   CHECK(requests_of(first) == requests_before);  // nothing of a disabled tenant is requested
-  CHECK(enable(first, true).state == "running");
+  CHECK(enable(first, true).state == tenant_state::running);
   auto report = e.sync(first);
   CHECK(report.errors.empty());
   CHECK(report.items == 1);  // resumed from the stored delta links: only the new message

@@ -1,18 +1,16 @@
-// Names of the vocabulary's enums and the registration of the type-id block.
+// Names of the vocabulary's enums, id checks and report arithmetic. CAF-free.
 #include <algorithm>
 #include <cctype>
-
-#include <caf/actor_system_config.hpp>
 
 #include "messages/engine.hpp"
 #include "messages/errors.hpp"
 #include "messages/ids.hpp"
+#include "messages/lifecycle.hpp"
 #include "messages/rule.hpp"
 #include "messages/rule_explanation.hpp"
 #include "messages/rule_set_snapshot.hpp"
 #include "messages/status.hpp"
 #include "messages/sync_state.hpp"
-#include "messages/type_ids.hpp"
 
 namespace m365 {
 
@@ -186,46 +184,51 @@ store_errc to_store_errc(status_code code) noexcept {
   }
 }
 
-namespace {
 
-template <class Enum>
-void add_category(caf::actor_system_config& cfg, caf::atom_value category) {
-  // The three-argument renderer form: add_error_category<T>(atom) does not compile on 0.17.6.
-  cfg.add_error_category(category, [](uint8_t code, caf::atom_value, const caf::message& ctx) {
-    std::string out = to_string(static_cast<Enum>(code));
-    if (ctx.match_elements<std::string>()) {
-      out += ": ";
-      out += ctx.get_as<std::string>(0);
-    } else if (!ctx.empty()) {
-      out += " ";
-      out += to_string(ctx);
-    }
-    return out;
-  });
+const char* to_string(tenant_state x) noexcept {
+  switch (x) {
+    case tenant_state::running: return "running";
+    case tenant_state::degraded: return "degraded";
+    case tenant_state::parked: return "parked";
+    case tenant_state::disabled: return "disabled";
+    case tenant_state::restarting: return "restarting";
+  }
+  return "unknown";
 }
 
-} // namespace
+const char* to_string(mailbox_state x) noexcept {
+  switch (x) {
+    case mailbox_state::idle: return "idle";
+    case mailbox_state::syncing: return "syncing";
+    case mailbox_state::backoff: return "backoff";
+    case mailbox_state::parked: return "parked";
+  }
+  return "unknown";
+}
 
 std::string to_string(const rule_set_snapshot& x) {
   return "rule_set_snapshot(generation " + std::to_string(x.generation) + ")";
 }
 
-void register_message_types(caf::actor_system_config& cfg) {
-  cfg.add_message_types<caf::id_block::m365>();
-  add_category<store_errc>(cfg, caf::atom("store"));
-  add_category<graph_errc>(cfg, caf::atom("graph"));
-  add_category<token_errc>(cfg, caf::atom("token"));
-  add_category<config_errc>(cfg, caf::atom("config"));
-  add_category<sync_errc>(cfg, caf::atom("sync"));
+const char* to_string(token_state x) noexcept {
+  switch (x) {
+    case token_state::empty: return "empty";
+    case token_state::fetching: return "fetching";
+    case token_state::cached: return "cached";
+    case token_state::parked: return "parked";
+  }
+  return "unknown";
 }
 
-} // namespace m365
-
-namespace m365 {
+const char* to_string(stream_kind x) noexcept {
+  return x == stream_kind::mail ? "mail" : "calendar";
+}
 
 void merge_into(round_report& a, const round_report& b) {
   a.mailboxes += b.mailboxes;
   a.failed_mailboxes += b.failed_mailboxes;
+  a.calendars += b.calendars;
+  a.failed_calendars += b.failed_calendars;
   a.pages += b.pages;
   a.items += b.items;
   a.removed += b.removed;

@@ -1,0 +1,30 @@
+cmake_minimum_required(VERSION 3.25)
+# Fails when a header of FOLDERS (relative to ROOT), other than those in EXCEPT, includes a CAF
+# header directly or through any other header. Uses the compiler's own dependency list (-M), so
+# an include hidden behind another project header counts too.
+separate_arguments(FOLDERS)
+separate_arguments(EXCEPT)
+set(offenders)
+set(checked 0)
+foreach(folder ${FOLDERS})
+  file(GLOB headers RELATIVE ${ROOT} ${ROOT}/${folder}/*.hpp)
+  foreach(header ${headers})
+    if(header IN_LIST EXCEPT)
+      continue()
+    endif()
+    execute_process(
+      COMMAND ${COMPILER} -std=c++17 -M -x c++ -I${ROOT} ${ROOT}/${header}
+      OUTPUT_VARIABLE deps ERROR_VARIABLE err RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      list(APPEND offenders "${header} (does not compile on its own: ${err})")
+    elseif(deps MATCHES "/caf/[^ ]*")
+      list(APPEND offenders "${header} -> ${CMAKE_MATCH_0}")
+    endif()
+    math(EXPR checked "${checked} + 1")
+  endforeach()
+endforeach()
+if(offenders)
+  list(JOIN offenders "\n  " text)
+  message(FATAL_ERROR "headers that must be CAF-free include CAF:\n  ${text}")
+endif()
+message(STATUS "${checked} headers checked: none includes CAF")
