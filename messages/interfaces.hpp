@@ -72,9 +72,11 @@ using rule_evaluator_actor = caf::typed_actor<
 /// What every stream actor answers. `sync_atom` runs a round that starts after the request:
 /// every stream is brought to its delta link; the reply reports what the round did (failures
 /// are in the report, not errors).
+/// Each subscribes to the rule evaluator at start and decides its pages with the set it last
+/// received (rule_set_subscriber).
 using stream_actor = caf::typed_actor<
   caf::replies_to<sync_atom>::with<round_report>,
-  caf::replies_to<status_atom>::with<mailbox_status>>;
+  caf::replies_to<status_atom>::with<mailbox_status>>::extend_with<rule_set_subscriber>;
 
 /// One user's mail folders (actors/mailbox_actor): a message delta stream per folder.
 using mailbox_actor = stream_actor;
