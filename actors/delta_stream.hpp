@@ -6,6 +6,10 @@
 //
 // One page at a time per stream (a mail folder, or the calendar window):
 //   token -> fetch -> rules -> commit -> (ack) -> cursor moves -> next page, until the delta link.
+// Rules: the actor subscribes to the rule evaluator when it starts (and handles nothing before
+// the current set arrives), then replaces its set whenever the evaluator sends a new one. Each
+// fetched page is decided, in the actor itself, by the set held when the page arrives: a whole
+// page by one set, a change from the next page on, no message per item.
 // The actor runs rounds: a round brings every stream of the actor to its delta link; sync
 // requests that arrive during a round are answered by the next round (so a caller always sees
 // changes made before its request). The Graph client owns every retry of a request
@@ -49,6 +53,8 @@
 #include "actors/delta_cursor.hpp"
 #include "actors/fault_injection.hpp"
 #include "actors/stream_context.hpp"
+#include "rules/compiled_rule_set.hpp"
+#include "rules/page_filter.hpp"
 
 namespace m365 {
 
@@ -87,6 +93,7 @@ struct state {
   std::vector<caf::typed_response_promise<round_report>> current;  ///< answered by this round
   std::vector<caf::typed_response_promise<round_report>> next;     ///< wait for the next round
   mailbox_status totals;
+  rule_set_snapshot rules;  ///< the set the evaluator last sent; no set: include everything
   std::mt19937_64 rng{std::random_device{}()};
   uint64_t round_timer = 0;  ///< only the latest scheduled round timer starts a round
   static inline const char* name = Kind::name;
@@ -306,8 +313,12 @@ struct core {
       item.mailbox = st.ctx.user.mailbox;
       Kind::stamp(item, s.folder);
     }
-    uint64_t excluded = st.ctx.filter ? st.ctx.filter->apply(page, st.ctx.tenant.internal_domains)
-                                      : 0;
+    uint64_t excluded = 0;
+    if (st.rules.rules) {
+      item_context ctx;
+      ctx.internal_domains = &st.ctx.tenant.internal_domains;
+      excluded = filter_page(*st.rules.rules, page, ctx).excluded;
+    }
     self->request(st.ctx.persistence, st.ctx.tuning.commit_timeout, commit_atom_v, std::move(page))
       .then(
         [=](const commit_ack& ack) {
@@ -409,6 +420,15 @@ delta_stream_behavior(typename delta_stream_detail::core<Kind>::self_ptr self,
     d::fail_waiting(self, msg.reason);
     self->quit(std::move(msg.reason));  // a custom handler must quit itself
   });
+  if (st.ctx.rules) {
+    // await: no round starts, and no page is decided, before the current set is here.
+    self->request(st.ctx.rules, std::chrono::minutes{1}, subscribe_atom_v)
+      .await([self](rule_set_snapshot& current) { self->state.rules = std::move(current); },
+             [self](caf::error& err) {
+               d::fail_waiting(self, err);
+               self->quit(std::move(err));  // the supervisor restarts us with backoff
+             });
+  }
   if (st.ctx.tuning.sync_at_start) {
     std::uniform_int_distribution<int64_t> spread{0, 500};
     d::arm_round_timer(self, std::chrono::milliseconds{spread(st.rng)});
@@ -439,6 +459,11 @@ delta_stream_behavior(typename delta_stream_detail::core<Kind>::self_ptr self,
       auto err = caf::make_error(sync_errc::mailbox_parked, "injected crash");
       d::fail_waiting(self, err);
       self->quit(err);
+    },
+    [=](rules_atom, rule_set_snapshot& next) {
+      // One sender, in order; the check only guards against a stale subscribe answer.
+      if (next.generation > self->state.rules.generation)
+        self->state.rules = std::move(next);
     },
     [=](fetched_atom, uint32_t index, page_type& page) { d::on_fetched(self, index, page); },
     [=](failed_atom, uint32_t index, caf::error& err) { d::on_failed(self, index, err); },

@@ -75,7 +75,7 @@ void start_tenant(self_ptr self, tenant_entry& entry) {
   ctx.users = users_of(st, entry.settings.id);
   ctx.ports = st.cfg.ports;
   ctx.persistence = st.cfg.persistence;
-  ctx.filter = st.cfg.filter;
+  ctx.rules = st.cfg.rules;
   ctx.load_link = st.cfg.load_link;
   ctx.log = st.cfg.make_logger ? st.cfg.make_logger(entry.settings.id) : nullptr;
   ctx.tuning = st.cfg.tuning;

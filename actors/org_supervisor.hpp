@@ -21,7 +21,6 @@
 
 #include "actors/engine_tuning.hpp"
 #include "actors/graph_port.hpp"
-#include "actors/item_filter.hpp"
 #include "actors/stream_context.hpp"
 #include "messages/interfaces.hpp"
 
@@ -32,7 +31,7 @@ struct engine_config {
   std::vector<user_assignment> users;        ///< each names its tenant
   std::shared_ptr<graph_port_factory> ports; ///< builds each tenant's Graph connection
   persistence_actor persistence;             ///< the single store writer
-  std::shared_ptr<item_filter> filter;       ///< null: include everything
+  rule_evaluator_actor rules;                ///< every stream actor subscribes; null: no rules
   link_loader load_link;                     ///< null: every stream starts from scratch
   /// Makes the logger of a tenant (every line carries the tenant id). Null: spdlog clones.
   std::function<std::shared_ptr<spdlog::logger>(const tenant_id&)> make_logger;

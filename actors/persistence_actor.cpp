@@ -121,6 +121,42 @@ void commit_batch(self_pointer self) {
   for (auto& f : flushes) f.deliver(summary);
 }
 
+/// A rule-set change: after the open batch (everything received before it), in its own
+/// transaction. Configuration writes are rare and small; they share the single writer so that
+/// no other thread ever waits on the store's write lock.
+caf::typed_response_promise<commit_ack> change_rules(self_pointer self, const rule_change& change) {
+  auto promise = self->make_response_promise<commit_ack>();
+  auto& st = self->state;
+  if (st.open) {
+    commit_batch(self);
+    if (auto health = st.store->health(); !health) {
+      promise.deliver(to_error(health));  // the batch failed fatally: the actor is quitting
+      return promise;
+    }
+  }
+  if (auto s = st.store->change_rules(change); !s) {
+    if (auto health = st.store->health(); !health) {
+      std::vector<pending_page> none;
+      std::vector<caf::typed_response_promise<commit_ack>> no_flushes;
+      promise.deliver(to_error(health));
+      fail_fatally(self, none, 0, no_flushes, health);
+      return promise;
+    }
+    // Not found or invalid: the change's own fault, told apart from the store's.
+    if (s.code() == status_code::not_found)
+      promise.deliver(caf::make_error(config_errc::unknown_reference, s.message()));
+    else if (s.code() == status_code::invalid_argument)
+      promise.deliver(caf::make_error(config_errc::invalid_value, s.message()));
+    else
+      promise.deliver(to_error(s));
+    return promise;
+  }
+  commit_ack ack;
+  ack.removed = change.purge.size();
+  promise.deliver(ack);
+  return promise;
+}
+
 template <class Page>
 caf::typed_response_promise<commit_ack> enqueue(self_pointer self, Page& page) {
   auto promise = self->make_response_promise<commit_ack>();
@@ -170,6 +206,7 @@ persistence_impl::behavior_type persistence_behavior(self_pointer self,
       }
       return promise;
     },
+    [self](rules_atom, const rule_change& change) { return change_rules(self, change); },
     [self](group_commit_atom, uint64_t id) {
       // A batch closed early by a limit leaves its trigger behind: ignore it.
       if (self->state.open && id == self->state.batch_id) commit_batch(self);

@@ -1,4 +1,5 @@
-// Ownership: spawned once per process by the org supervisor; the only writer of the store.
+// Ownership: spawned once per process by the sync engine; the only writer of the store (pages,
+// and the rule evaluator's rule changes).
 // Threading: runs detached (its own thread), because every LMDB write blocks; reads of the
 // store go around it, straight to lmdb_store from any thread.
 #pragma once
@@ -34,7 +35,10 @@ struct persistence_options {
 /// transaction so one poisoned page cannot fail the others. After a sticky fatal error
 /// (lmdb_store::health) every pending request gets that error and the actor quits with it.
 /// flush_atom answers once everything received before it has committed (batch_pages = pages
-/// of that last transaction; 0 when nothing was pending).
+/// of that last transaction; 0 when nothing was pending). rules_atom (from the rule evaluator)
+/// commits the open batch, then the rule change in a transaction of its own; a change that
+/// names a rule or item the store lacks fails with config_errc::unknown_reference and writes
+/// nothing.
 persistence_actor spawn_persistence_actor(caf::actor_system& sys,
                                           std::shared_ptr<lmdb_store> store,
                                           persistence_options options = {});

@@ -11,7 +11,6 @@
 
 #include "actors/engine_tuning.hpp"
 #include "actors/graph_port.hpp"
-#include "actors/item_filter.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/tenant.hpp"
 
@@ -28,7 +27,9 @@ struct stream_context {
   std::shared_ptr<graph_port> port;
   token_actor tokens;
   persistence_actor persistence;
-  std::shared_ptr<item_filter> filter;     ///< null: include everything
+  /// The org's rule evaluator: subscribed to at start (the actor waits for the current set
+  /// before anything else) and the source of every later set. Null: include everything.
+  rule_evaluator_actor rules;
   link_loader load_link;                   ///< null: start every stream from scratch
   std::shared_ptr<spdlog::logger> log;     ///< the tenant's logger; null: spdlog default
   engine_tuning tuning;

@@ -2,7 +2,6 @@
 
 #include <caf/all.hpp>
 
-#include "actors/rule_filter.hpp"
 #include "store/lmdb_store.hpp"
 
 namespace m365 {
@@ -16,14 +15,20 @@ expected<std::unique_ptr<sync_engine>> sync_engine::start(caf::actor_system& sys
     return status::invalid_argument("sync_engine: no store");
   if (!options.credentials)
     return status::invalid_argument("sync_engine: no credential loader");
-  auto compiled = compiled_rule_set::compile(std::move(options.rules));
-  if (!compiled)
-    return compiled.error();
   std::unique_ptr<sync_engine> engine{new sync_engine(sys, options.store)};
-  engine->rules_ = std::make_shared<rule_set_holder>(std::move(*compiled));
+  engine->persistence_ = spawn_persistence_actor(sys, options.store, options.persistence);
+  rule_evaluator_options ro;
+  ro.store = options.store;
+  ro.persistence = engine->persistence_;
+  auto evaluator = spawn_rule_evaluator(sys, std::move(ro));
+  if (!evaluator) {
+    caf::anon_send_exit(engine->persistence_, caf::exit_reason::user_shutdown);
+    engine->stopped_ = true;  // nothing else was started
+    return evaluator.error();
+  }
+  engine->rules_ = std::move(*evaluator);
   engine->io_ = std::make_shared<graph_io>(options.io_threads);
   engine->request_timeout_ = options.graph.http.request_timeout;
-  engine->persistence_ = spawn_persistence_actor(sys, options.store, options.persistence);
 
   engine_config cfg;
   cfg.tenants = std::move(options.tenants);
@@ -31,7 +36,7 @@ expected<std::unique_ptr<sync_engine>> sync_engine::start(caf::actor_system& sys
   cfg.ports = std::make_shared<adapter_port_factory>(engine->io_, std::move(options.credentials),
                                                      options.graph);
   cfg.persistence = engine->persistence_;
-  cfg.filter = std::make_shared<rule_filter>(engine->rules_);
+  cfg.rules = engine->rules_;
   std::weak_ptr<lmdb_store> weak_store = options.store;
   cfg.load_link = [weak_store](const tenant_id& t, const user_id& u,
                                const std::string& folder) -> caf::expected<delta_link> {
@@ -64,6 +69,11 @@ void sync_engine::stop() {
   // Stop every tenant first, so nothing new is fetched, then drain the writer.
   self->monitor(org_);
   self->send_exit(org_, caf::exit_reason::user_shutdown);
+  self->receive([](const caf::down_msg&) {});
+  // Then the evaluator: a change it is writing is answered by the writer before the writer
+  // stops, so nothing it persisted is lost.
+  self->monitor(rules_);
+  self->send_exit(rules_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
   self->request(persistence_, caf::infinite, flush_atom_v)
     .receive([](const commit_ack&) {}, [](const caf::error&) {});

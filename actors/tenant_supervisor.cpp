@@ -64,7 +64,7 @@ stream_actor spawn_stream(self_ptr self, user_children& children, stream_kind ki
   sc.port = st.port;
   sc.tokens = st.tokens;
   sc.persistence = st.ctx.persistence;
-  sc.filter = st.ctx.filter;
+  sc.rules = st.ctx.rules;
   sc.load_link = st.ctx.load_link;
   sc.log = st.ctx.log;
   sc.tuning = st.ctx.tuning;

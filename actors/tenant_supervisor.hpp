@@ -21,7 +21,6 @@
 
 #include "actors/engine_tuning.hpp"
 #include "actors/graph_port.hpp"
-#include "actors/item_filter.hpp"
 #include "actors/stream_context.hpp"
 #include "messages/interfaces.hpp"
 
@@ -32,7 +31,7 @@ struct tenant_context {
   std::vector<user_assignment> users;        ///< the users assigned to this tenant
   std::shared_ptr<graph_port_factory> ports;
   persistence_actor persistence;
-  std::shared_ptr<item_filter> filter;       ///< null: include everything
+  rule_evaluator_actor rules;                ///< null: include everything
   link_loader load_link;                     ///< null: every stream starts from scratch
   std::shared_ptr<spdlog::logger> log;       ///< null: a logger named after the tenant
   engine_tuning tuning;

@@ -16,6 +16,9 @@
 #include "config/object_reader.hpp"
 #include "config/small_file.hpp"
 #include "messages/ids.hpp"
+#include "rules/memory_rule_catalog.hpp"
+#include "rules/rule_json.hpp"
+#include "rules/rule_validation.hpp"
 
 namespace m365 {
 
@@ -309,72 +312,21 @@ void read_user(object_reader& reader, user_assignment& out) {
 
 // -- rules --------------------------------------------------------------------------------------
 
-bool is_valid_rule_id(const std::string& id) {
-  return !id.empty() && id.size() <= 128
-         && std::all_of(id.begin(), id.end(), [](unsigned char c) {
-              return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-            });
+/// rules/'s decoder (the one that API bodies go through too), its problems under this rule's
+/// path. Returns what it found, for the cross checks.
+std::vector<rule_problem> read_rule(const boost::json::object& object, const std::string& path,
+                                    problem_list& problems, rule& out) {
+  std::vector<rule_problem> found;
+  out = decode_rule(object, nullptr, found);
+  for (const auto& p : found) problems.add(p.path.empty() ? path : path + "." + p.path, p.what);
+  return found;
 }
 
-void read_rule(object_reader& reader, const config_load_options& options, rule& out) {
-  auto& problems = reader.problems();
-  if (reader.read_string("id", out.id, presence::required) && !is_valid_rule_id(out.id)) {
-    problems.add(reader.path_of("id"), "must be 1 to 128 characters of letters, digits, '-', '_' "
-                                       "and '.' (got '" + out.id + "')");
-  }
-  bool level_ok = read_enum(reader, "level", out.level,
-                            {{"org", rule_level::org},
-                             {"tenant", rule_level::tenant},
-                             {"user", rule_level::user}},
-                            presence::required);
-  bool has_scope = reader.read_string("scope", out.scope);
-  if (level_ok && out.level == rule_level::org && has_scope) {
-    problems.add(reader.path_of("scope"), "must be absent for an org rule");
-  } else if (level_ok && out.level != rule_level::org && reader.find("scope") == nullptr) {
-    // Absent or null; a present value of the wrong type was reported by read_string.
-    problems.add(reader.path_of("scope"),
-                 std::string{"is required for a "} + to_string(out.level) + " rule (the "
-                   + (out.level == rule_level::tenant ? "tenant" : "user") + " id it applies to)");
-  }
-  read_enum(reader, "applies_to", out.applies_to,
-            {{"email", rule_target::email}, {"event", rule_target::event},
-             {"both", rule_target::both}},
-            presence::required);
-  read_enum(reader, "action", out.action,
-            {{"exclude", rule_action::exclude}, {"include", rule_action::include}},
-            presence::required);
-  reader.read_int32("priority", out.priority);
-  reader.read_bool("enabled", out.enabled);
-  if (auto* note = reader.find("note")) {
-    if (note->is_string()) {
-      out.note.assign(note->get_string().data(), note->get_string().size());
-    } else {
-      problems.add(reader.path_of("note"), std::string{"must be a string (got "}
-                                             + object_reader::describe_type(*note) + ")");
-    }
-  }
-  if (auto* match = reader.read_object("match", presence::required)) {
-    if (match->empty()) {
-      problems.add(reader.path_of("match"), "must not be empty (give a predicate such as "
-                                            "{\"subject_contains\": \"Newsletter\"})");
-    } else {
-      out.match = boost::json::serialize(*match);
-      if (options.validate_match) {
-        if (auto st = options.validate_match(out.match); !st) {
-          // One problem per line of the validator's message, each under this rule's match.
-          std::string_view lines = st.message();
-          while (!lines.empty()) {
-            auto end = lines.find('\n');
-            auto line = lines.substr(0, end);
-            if (!line.empty()) problems.add(reader.path_of("match"), std::string{line});
-            if (end == std::string_view::npos) break;
-            lines.remove_prefix(end + 1);
-          }
-        }
-      }
-    }
-  }
-  reader.report_unknown_keys();
+/// True when one of `found` is about `field` or something inside it.
+bool concerns(const std::vector<rule_problem>& found, const std::string& field) {
+  return std::any_of(found.begin(), found.end(), [&](const rule_problem& p) {
+    return p.path == field || p.path.rfind(field + ".", 0) == 0 || p.path.rfind(field + "[", 0) == 0;
+  });
 }
 
 // -- cross checks -------------------------------------------------------------------------------
@@ -398,7 +350,8 @@ std::map<std::string, size_t> index_ids(const std::vector<T>& items, Id id_of,
   return first;
 }
 
-void check_references(config& cfg, problem_list& problems) {
+void check_references(config& cfg, const std::vector<std::vector<rule_problem>>& rule_problems,
+                      problem_list& problems) {
   auto tenants = index_ids(cfg.tenants, [](const tenant_declaration& t) -> const std::string& {
     return t.settings.id;
   }, "tenants", "tenant", problems);
@@ -423,14 +376,25 @@ void check_references(config& cfg, problem_list& problems) {
                      + " (one mailbox, one user)");
     }
   }
+  // A rule's scope must name a declared tenant or user, and its leaves must suit its kinds:
+  // validate_rule()'s checks, over the file's own declarations.
+  memory_rule_catalog catalog;
+  for (const auto& t : cfg.tenants) catalog.add_tenant(t.settings.id);
+  for (const auto& u : cfg.users) catalog.add_user(u);
   for (size_t i = 0; i < cfg.rules.size(); ++i) {
     const auto& r = cfg.rules[i];
-    if (r.scope.empty()) continue;
-    if (r.level == rule_level::tenant && tenants.count(r.scope) == 0) {
-      problems.add(indexed("rules", i) + ".scope", "refers to undeclared tenant '" + r.scope + "'");
-    } else if (r.level == rule_level::user && users.count(r.scope) == 0) {
-      problems.add(indexed("rules", i) + ".scope", "refers to undeclared user '" + r.scope + "'");
+    const auto& decoded = rule_problems[i];
+    std::vector<rule_problem> found;
+    if (!concerns(decoded, "level") && !concerns(decoded, "scope")) {
+      check_rule_catalog(r, catalog, found);
     }
+    predicate_node tree;
+    std::vector<rule_problem> ignored;  // reported by read_rule already
+    if (!concerns(decoded, "level") && !concerns(decoded, "applies_to")
+        && !concerns(decoded, "match") && check_rule_match(r.match, ignored, &tree)) {
+      check_rule_applies_to(r, tree, found, nullptr);
+    }
+    for (const auto& p : found) problems.add(indexed("rules", i) + "." + p.path, p.what);
   }
 }
 
@@ -473,20 +437,24 @@ expected<config> parse_config(std::string_view text, const std::string& base_dir
       read_user(reader, cfg.users.emplace_back());
     }
   }
+  std::vector<std::vector<rule_problem>> rule_problems;  // index-aligned with cfg.rules
   if (auto* rules = root.read_array("rules")) {
     for (size_t i = 0; i < rules->size(); ++i) {
       auto path = indexed("rules", i);
       if (!(*rules)[i].is_object()) {
         problems.add(path, std::string{"must be an object (got "}
                              + object_reader::describe_type((*rules)[i]) + ")");
+        // A placeholder keeps cfg.rules[i] at rules[i] for the messages of the cross checks.
+        cfg.rules.emplace_back();
+        rule_problems.push_back({{"", "not an object"}});
         continue;
       }
-      object_reader reader{(*rules)[i].get_object(), path, problems};
-      read_rule(reader, options, cfg.rules.emplace_back());
+      rule_problems.push_back(read_rule((*rules)[i].get_object(), path, problems,
+                                        cfg.rules.emplace_back()));
     }
   }
   root.report_unknown_keys();
-  check_references(cfg, problems);
+  check_references(cfg, rule_problems, problems);
   if (!problems.empty()) return problems.to_status(source);
   return cfg;
 }

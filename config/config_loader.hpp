@@ -2,7 +2,6 @@
 // Reads and validates the config file of design.md section 7 (JSON with comments).
 #pragma once
 
-#include <functional>
 #include <string>
 #include <string_view>
 
@@ -11,21 +10,14 @@
 
 namespace m365 {
 
-/// Seam for rules/: validates one rule's predicate tree, given as the compact JSON text that
-/// ends up in rule::match. Returns ok, or invalid_argument whose message holds one problem per
-/// line, each relative to `match` (e.g. "any[0].subjct_contains: unknown predicate"); the loader
-/// prefixes every line with the rule's path (`rules[2].match.`).
-using rule_match_validator = std::function<status(const std::string& match_json)>;
-
 struct config_load_options {
-  /// Checks each rule's `match` beyond "is a non-empty JSON object". Default: none (the envelope
-  /// is still fully checked); the server passes the validator of rules/ once that lands.
-  rule_match_validator validate_match;
   /// Larger files are refused before parsing. Default: 16 MiB.
   size_t max_file_size = size_t{16} << 20;
 };
 
 /// Reads `path`, parses it (comments and trailing commas allowed) and validates everything.
+/// Rules go through rules/'s decoder (rule_json.hpp), the one API bodies use, and are checked
+/// as validate_rule() would, against the tenants and users the file declares.
 /// Credential files named in it are read now, so a bad path fails the load, not the first sync.
 /// Returns the config, or ONE invalid_argument status listing every problem, each naming its
 /// JSON path (`tenants[1].schedule.email_interval_s: must be an integer >= 1 (got 0)`).

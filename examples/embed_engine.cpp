@@ -2,9 +2,10 @@
 //
 // The host owns its own caf::actor_system (and registers m365's message types on its config),
 // opens the store, builds sync_engine_options itself and drives the org through the typed
-// interface: add a tenant at runtime, assign users, run a sync round, read the status. To run
-// anywhere it talks to an in-process Graph simulator on loopback; a real host would put
-// https://login.microsoftonline.com and https://graph.microsoft.com/v1.0 in tenant_settings.
+// interface: add a tenant at runtime, assign users, put a rule, run a sync round, read the
+// status. To run anywhere it talks to an in-process Graph simulator on loopback; a real host
+// would put https://login.microsoftonline.com and https://graph.microsoft.com/v1.0 in
+// tenant_settings.
 //
 // Exit code 0 when the round stored mail and events of every user, 1 otherwise.
 #include <chrono>
@@ -113,6 +114,15 @@ int run() {
     self->request(engine->org(), 10s, m365::assign_atom_v, a)
       .receive([](bool) {}, fail("assign"));
   }
+  // An org-wide rule, put through the engine's rule evaluator: it applies from the next page
+  // every mailbox decides, with no restart (a tenant or user rule must name a tenant or user
+  // the store holds).
+  m365::rule no_newsletters;
+  no_newsletters.id = "no-newsletters";
+  no_newsletters.applies_to = m365::rule_target::email;
+  no_newsletters.match = R"({"subject_contains": "Newsletter"})";
+  self->request(engine->rules(), 10s, m365::put_atom_v, no_newsletters, std::string{"host"})
+    .receive([](m365::rule_put_result&) {}, fail("put rule"));
   m365::round_report report;
   self->request(engine->org(), 120s, m365::sync_atom_v, settings.id)
     .receive([&](m365::round_report& r) { report = std::move(r); }, fail("sync"));
@@ -124,7 +134,8 @@ int run() {
   auto stats = store->stats();
   std::cout << "tenant " << settings.id << ": " << m365::to_string(status.state) << ", " << users
             << " users, round: " << report.items << " items in " << report.pages
-            << " pages, " << report.errors.size() << " errors\n"
+            << " pages, " << report.excluded << " excluded by rules, " << report.errors.size()
+            << " errors\n"
             << "store: " << stats.emails << " emails, " << stats.events << " events\n";
   ok = ok && report.errors.empty() && status.state == m365::tenant_state::running && stats.emails > 0
        && stats.events > 0;

@@ -7,6 +7,8 @@
 #include "messages/ids.hpp"
 #include "messages/lifecycle.hpp"
 #include "messages/rule.hpp"
+#include "messages/rule_explanation.hpp"
+#include "messages/rule_set_snapshot.hpp"
 #include "messages/status.hpp"
 #include "messages/sync_state.hpp"
 
@@ -74,6 +76,17 @@ const char* to_string(rule_target x) noexcept {
 
 const char* to_string(rule_action x) noexcept {
   return x == rule_action::exclude ? "exclude" : "include";
+}
+
+const char* to_string(rule_outcome x) noexcept {
+  switch (x) {
+    case rule_outcome::matched: return "matched";
+    case rule_outcome::not_matched: return "not matched";
+    case rule_outcome::disabled: return "skipped (disabled)";
+    case rule_outcome::other_kind: return "skipped (applies_to)";
+    case rule_outcome::other_tenant: return "skipped (pinned to another tenant)";
+  }
+  return "unknown";
 }
 
 const char* to_string(sync_phase x) noexcept {
@@ -191,6 +204,10 @@ const char* to_string(mailbox_state x) noexcept {
     case mailbox_state::parked: return "parked";
   }
   return "unknown";
+}
+
+std::string to_string(const rule_set_snapshot& x) {
+  return "rule_set_snapshot(generation " + std::to_string(x.generation) + ")";
 }
 
 const char* to_string(token_state x) noexcept {

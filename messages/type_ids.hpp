@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/type_id.hpp>
 
 #include "messages/email.hpp"
@@ -14,8 +15,16 @@
 #include "messages/lifecycle.hpp"
 #include "messages/pages.hpp"
 #include "messages/rule.hpp"
+#include "messages/rule_admin.hpp"
+#include "messages/rule_explanation.hpp"
+#include "messages/rule_set_snapshot.hpp"
 #include "messages/sync_state.hpp"
 #include "messages/tenant.hpp"
+
+// The compiled rule set travels by pointer between local actors only (see
+// rule_set_snapshot.hpp). Declared before the block, so that make_message and the block's
+// type-erased value (whose save/load then skip it) accept it.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(m365::rule_set_snapshot)
 
 CAF_BEGIN_TYPE_ID_BLOCK(m365, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(m365, (m365::participant))
@@ -45,6 +54,14 @@ CAF_BEGIN_TYPE_ID_BLOCK(m365, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(m365, (m365::tenant_status))
   CAF_ADD_TYPE_ID(m365, (std::vector<m365::tenant_status>))
   CAF_ADD_TYPE_ID(m365, (m365::round_report))
+  CAF_ADD_TYPE_ID(m365, (m365::rule_set_snapshot))
+  CAF_ADD_TYPE_ID(m365, (m365::rule_explanation))
+  CAF_ADD_TYPE_ID(m365, (m365::rule_change))
+  CAF_ADD_TYPE_ID(m365, (m365::rule_preview_report))
+  CAF_ADD_TYPE_ID(m365, (m365::rule_purge_report))
+  CAF_ADD_TYPE_ID(m365, (m365::purge_plan))
+  CAF_ADD_TYPE_ID(m365, (m365::rule_put_result))
+  CAF_ADD_TYPE_ID(m365, (m365::rule_evaluator_status))
   CAF_ADD_ATOM(m365, m365, commit_atom, "commit")
   CAF_ADD_ATOM(m365, m365, flush_atom, "flush")
   CAF_ADD_ATOM(m365, m365, sync_atom, "sync")
@@ -63,6 +80,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(m365, caf::first_custom_type_id)
   CAF_ADD_ATOM(m365, m365, restart_atom, "restart")
   CAF_ADD_ATOM(m365, m365, round_atom, "round")
   CAF_ADD_ATOM(m365, m365, group_commit_atom, "grpcommit")  // persistence actor's own trigger
+  CAF_ADD_ATOM(m365, m365, rules_atom, "rules")
+  CAF_ADD_ATOM(m365, m365, subscribe_atom, "subscribe")
+  CAF_ADD_ATOM(m365, m365, list_atom, "list")
+  CAF_ADD_ATOM(m365, m365, explain_atom, "explain")
+  CAF_ADD_ATOM(m365, m365, preview_atom, "preview")
+  CAF_ADD_ATOM(m365, m365, purge_atom, "purge")
 CAF_END_TYPE_ID_BLOCK(m365)
 
 namespace caf { class actor_system_config; }

@@ -1,6 +1,6 @@
 // Ownership: immutable once compiled; every const member is safe from any number of threads at
 // once (each thread uses its own thread_local scratch). Shared as
-// shared_ptr<const compiled_rule_set> and swapped whole through rule_set_holder on a rule change.
+// shared_ptr<const compiled_rule_set>; a rule change makes a new set, never edits one.
 //
 // A whole rule set compiled for fast evaluation (design.md section 3):
 // * Rules are split by item kind (applies_to) and by bucket: one per user, one per tenant, one
@@ -15,10 +15,11 @@
 //   leaf, plus the few rules that can match with no true leaf (e.g. under `not`), are evaluated.
 // * The first matching rule decides; no match -> include with an empty rule id.
 //
-// How the engine uses it:
-//   rule_set_holder holder;                             // one per org (rule_evaluator's state)
-//   holder.replace(rules_from_store);                   // on start and on every rule change
-//   auto set = holder.load();                           // once per page: a stable snapshot
+// How the engine uses it (actors/rule_evaluator and actors/delta_stream.hpp):
+//   auto set = compiled_rule_set::compile(rules_from_store);  // the evaluator, at start and
+//                                                             // on every rule change
+//   // ... sent to every mailbox and calendar actor as a rule_set_snapshot; each keeps the
+//   // last one it received and decides a whole page with it:
 //   item_context ctx{&tenant.internal_domains};
 //   filter_page(*set, page, ctx);                       // or set->decide_page(page.items, ctx)
 //   // each kept item's decided_by = {action, rule id, rule version}

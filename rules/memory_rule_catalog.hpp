@@ -1,5 +1,6 @@
 // Ownership: owns its maps; not synchronised (fill it, then share it read-only).
-// An in-memory rule_context_catalog for tests and for validating a config file's rules[].
+// An in-memory rule_context_catalog: for tests, for a config file's rules[] (its declared
+// tenants and users) and for the store's (rule_admin/store_rule_catalog.hpp).
 #pragma once
 
 #include <string>

@@ -15,9 +15,11 @@ using rules_impl::quoted;
 
 namespace json = boost::json;
 
-status fail(const std::string& path, const std::string& what) {
-  return status::invalid_argument(path + ": " + what);
-}
+/// A problem of the node at `path`; the parser keeps path and text apart for the caller.
+struct problem {
+  std::string path;
+  std::string what;
+};
 
 std::string allowed_list(const char* const* allowed) {
   std::string out;
@@ -36,16 +38,15 @@ bool has_space(std::string_view s) {
   return false;
 }
 
-/// Checks one listed value of a leaf; `where` is the path of the value itself.
-status check_value(const predicate_field_info& info, const std::string& where,
-                   const std::string& raw) {
+/// Checks one listed value of a leaf; the problem text, empty when the value is fine.
+std::string check_value(const predicate_field_info& info, const std::string& raw) {
   if (raw.empty())
-    return fail(where, "must not be empty");
+    return "must not be empty";
   switch (info.kind) {
     case predicate_value_kind::address: {
       auto at = raw.rfind('@');
       if (at == std::string::npos || at == 0 || at + 1 == raw.size() || has_space(raw))
-        return fail(where, quoted(raw) + " is not an e-mail address");
+        return quoted(raw) + " is not an e-mail address";
       break;
     }
     case predicate_value_kind::domain:
@@ -54,7 +55,7 @@ status check_value(const predicate_field_info& info, const std::string& where,
                            : info.field == predicate_field::recipient_domain
                              ? "recipient_address"
                              : "participant_address";
-        return fail(where, quoted(raw) + " is not a domain (use " + hint + " for addresses)");
+        return quoted(raw) + " is not a domain (use " + hint + " for addresses)";
       }
       break;
     case predicate_value_kind::enumeration: {
@@ -63,7 +64,7 @@ status check_value(const predicate_field_info& info, const std::string& where,
       for (auto p = info.allowed; *p != nullptr && !ok; ++p)
         ok = value == *p;
       if (!ok)
-        return fail(where, quoted(raw) + " is not one of " + allowed_list(info.allowed));
+        return quoted(raw) + " is not one of " + allowed_list(info.allowed);
       break;
     }
     case predicate_value_kind::regex: {
@@ -71,7 +72,7 @@ status check_value(const predicate_field_info& info, const std::string& where,
       options.set_log_errors(false);
       RE2 re(raw, options);
       if (!re.ok())
-        return fail(where, "invalid regex: " + re.error());
+        return "invalid regex: " + re.error();
       break;
     }
     case predicate_value_kind::keyword:
@@ -79,11 +80,14 @@ status check_value(const predicate_field_info& info, const std::string& where,
     case predicate_value_kind::boolean:
       break;
   }
-  return status::ok();
+  return {};
 }
 
 class parser {
 public:
+  /// The problem that stopped the parse (valid after a failed object()).
+  const problem& error() const noexcept { return error_; }
+
   expected<predicate_node> object(const json::object& obj, const std::string& path, int depth) {
     if (depth > max_predicate_depth)
       return fail(path, "nesting deeper than " + std::to_string(max_predicate_depth) + " levels");
@@ -167,8 +171,8 @@ private:
       if (!v.is_string())
         return fail(where, "must be a string");
       std::string raw(v.get_string().data(), v.get_string().size());
-      if (auto st = check_value(info, where, raw); !st)
-        return st;
+      if (auto what = check_value(info, raw); !what.empty())
+        return fail(where, what);
       node.values.push_back(info.kind == predicate_value_kind::regex ? raw
                                                                     : rules_impl::folded(raw));
       return status::ok();
@@ -188,26 +192,44 @@ private:
         return st;
     return node;
   }
+
+  status fail(const std::string& path, const std::string& what) {
+    error_ = {path, what};
+    return status::invalid_argument(path + ": " + what);
+  }
+
+  problem error_;
 };
 
 } // namespace
 
-expected<predicate_node> parse_predicate(std::string_view match_json) {
+expected<predicate_node> parse_predicate(std::string_view match_json, predicate_error* error) {
+  auto failed = [error](const std::string& path, const std::string& what) -> status {
+    if (error != nullptr)
+      *error = {path, what};
+    return status::invalid_argument(path + ": " + what);
+  };
   if (match_json.size() > max_predicate_bytes)
-    return fail("match", "larger than " + std::to_string(max_predicate_bytes) + " bytes");
+    return failed("match", "larger than " + std::to_string(max_predicate_bytes) + " bytes");
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = json_depth_limit;  // our own limit below gives the better message
   auto value =
     json::parse(json::string_view(match_json.data(), match_json.size()), ec, {}, options);
   if (ec)
-    return fail("match", "invalid JSON: " + ec.message());
+    return failed("match", "invalid JSON: " + ec.message());
   if (!value.is_object())
-    return fail("match", "must be a predicate object");
+    return failed("match", "must be a predicate object");
   try {
-    return parser{}.object(value.get_object(), "match", 1);
+    parser p;
+    auto tree = p.object(value.get_object(), "match", 1);
+    if (!tree && error != nullptr)
+      *error = {p.error().path, p.error().what};
+    return tree;
   } catch (const std::exception& e) {
     // Only allocation failure can get here; nothing throws across the rules API.
+    if (error != nullptr)
+      *error = {"match", e.what()};
     return status::internal(std::string("match: ") + e.what());
   }
 }

@@ -53,10 +53,18 @@ constexpr size_t json_depth_limit = 2 * max_predicate_depth + 8;
 /// Largest match text accepted, in bytes.
 constexpr size_t max_predicate_bytes = 256 * 1024;
 
+/// Where parse_predicate() stopped: the path of the offending node and what is wrong with it.
+struct predicate_error {
+  std::string path;  ///< e.g. "match.any[1].subject_regex"
+  std::string what;  ///< e.g. "invalid regex: missing ): (abc"
+};
+
 /// Parses and validates a `match` JSON text. Errors are `invalid_argument` with a message that
 /// starts with the path of the offending node, e.g.
-/// `match.any[1].subject_regex: invalid regex: missing ): (abc`.
-expected<predicate_node> parse_predicate(std::string_view match_json);
+/// `match.any[1].subject_regex: invalid regex: missing ): (abc`; when `error` is given, it
+/// receives the path and the problem apart (for decoders that map paths into their own).
+expected<predicate_node> parse_predicate(std::string_view match_json,
+                                         predicate_error* error = nullptr);
 
 /// Calls `visit(const predicate_node&)` for every leaf of the tree, left to right.
 template <class F>

@@ -5,18 +5,9 @@
 
 namespace m365 {
 
-const char* to_string(rule_outcome x) noexcept {
-  switch (x) {
-    case rule_outcome::matched: return "matched";
-    case rule_outcome::not_matched: return "not matched";
-    case rule_outcome::disabled: return "skipped (disabled)";
-    case rule_outcome::other_kind: return "skipped (applies_to)";
-    case rule_outcome::other_tenant: return "skipped (pinned to another tenant)";
-  }
-  return "unknown";
-}
-
-std::string rule_explanation::to_text() const {
+std::string explanation_text(const rule_explanation& x) {
+  const auto& tried = x.tried;
+  const auto& decision = x.decision;
   std::string out;
   const tried_rule* previous = nullptr;
   for (const auto& t : tried) {
@@ -47,7 +38,9 @@ std::string rule_explanation::to_text() const {
   return out;
 }
 
-std::string rule_explanation::to_json() const {
+std::string explanation_json(const rule_explanation& x) {
+  const auto& tried = x.tried;
+  const auto& decision = x.decision;
   namespace json = boost::json;
   json::array rules;
   for (const auto& t : tried) {
@@ -67,7 +60,7 @@ std::string rule_explanation::to_json() const {
                        {"rule_id", decision.rule_id},
                        {"rule_version", decision.rule_version},
                        {"default", decision.rule_id.empty()}};
-  json::object root{{"item_kind", item_kind},
+  json::object root{{"item_kind", x.item_kind},
                     {"tried", std::move(rules)},
                     {"decision", std::move(decided)}};
   return json::serialize(root);

@@ -1,54 +1,18 @@
-// Ownership: value types; no threads. What explain() returns: the rules tried for one item,
-// level by level in precedence order, and the one that decided.
+// Ownership: free functions; safe from any thread. The rendering of what explain() returns (the
+// value types are in messages/rule_explanation.hpp, so the rule evaluator can answer them).
 #pragma once
 
-#include <cstdint>
 #include <string>
-#include <vector>
 
-#include "messages/rule.hpp"
-#include "messages/verdict.hpp"
+#include "messages/rule_explanation.hpp"
 
 namespace m365 {
 
-/// Why a rule did or did not decide.
-enum class rule_outcome : uint8_t {
-  matched = 0,    ///< the match tree was true: this rule decided
-  not_matched,    ///< the match tree was false
-  disabled,       ///< skipped: enabled = false
-  other_kind,     ///< skipped: applies_to does not cover this item kind
-  other_tenant,   ///< skipped: a user rule pinned to another tenant ("tenant/user" scope)
-};
+/// Human-readable, one line per rule, grouped by level, ending with the decision.
+std::string explanation_text(const rule_explanation& x);
 
-const char* to_string(rule_outcome x) noexcept;
-
-struct tried_rule {
-  std::string id;
-  uint32_t version = 0;
-  rule_level level = rule_level::org;
-  std::string scope;
-  int32_t priority = 0;
-  rule_action action = rule_action::include;
-  rule_outcome outcome = rule_outcome::not_matched;
-  /// Paths of the leaves that were true for this item (e.g. "match.any[0].subject_contains");
-  /// for a match they show what made it match. Empty for skipped rules.
-  std::vector<std::string> true_leaves;
-};
-
-struct rule_explanation {
-  /// "email" or "event".
-  std::string item_kind;
-  /// Every rule of the item's user, then tenant, then org, in precedence order, up to and
-  /// including the deciding one. Rules after it were not tried and are not listed.
-  std::vector<tried_rule> tried;
-  /// The verdict; an empty rule id means no rule matched (default include).
-  verdict decision;
-
-  /// Human-readable, one line per rule, grouped by level, ending with the decision.
-  std::string to_text() const;
-  /// {"item_kind":…, "tried":[{"id","version","level","scope","priority","action","outcome",
-  /// "true_leaves"}], "decision":{"action","rule_id","rule_version","default":bool}}.
-  std::string to_json() const;
-};
+/// {"item_kind":…, "tried":[{"id","version","level","scope","priority","action","outcome",
+/// "true_leaves"}], "decision":{"action","rule_id","rule_version","default":bool}}.
+std::string explanation_json(const rule_explanation& x);
 
 } // namespace m365

@@ -7,10 +7,10 @@
 // wired by the caller: for each stored item, call add(item, ctx) with the item's tenant context.
 //
 // Purge: purging stored items that a new rule excludes (design.md section 3) is the same scan
-// with newly_excludes(item) as the filter; `m365sync rules purge` (apps/m365sync/rule_purge_plan)
-// recomputes the preview, checks the operator's preview token, and removes exactly those items
-// with lmdb_store::purge, which writes the audit record in the same transaction. Nothing is
-// deleted here.
+// with newly_excludes(item) as the filter; rule_admin/rule_purge_plan recomputes the preview,
+// checks the operator's preview token, and removes exactly those items with
+// lmdb_store::change_rules, which stores the rule and the audit record in the same transaction.
+// Nothing is deleted here.
 #pragma once
 
 #include <cstdint>

@@ -57,6 +57,7 @@
 #include "messages/expected.hpp"
 #include "messages/pages.hpp"
 #include "messages/rule.hpp"
+#include "messages/rule_admin.hpp"
 #include "messages/status.hpp"
 #include "messages/sync_state.hpp"
 #include "messages/tenant.hpp"
@@ -116,14 +117,6 @@ public:
 
 private:
   std::vector<entry> entries_;
-};
-
-/// One stored source of an activity, as the admin purge names it.
-struct activity_ref {
-  tenant_id tenant;
-  user_id user;
-  std::string graph_id;
-  bool event = false;  ///< false: an email
 };
 
 /// A page of reads: items plus an opaque cursor for the next call (empty when done).
@@ -197,6 +190,14 @@ public:
   status delete_user(const user_id& user);
   status put_rule(const rule& r);
   status delete_rule(const std::string& rule_id);
+  /// A change of the rule set in ONE transaction: the `purge` items removed as purge() removes
+  /// them, the `put` rules written (replacing stored rules of the same id), the `remove` ids
+  /// deleted, and one audit record (at, actor, action, details). A removed id that is not
+  /// stored (not_found) or a purged item that is not (not_found) fails the whole change and
+  /// nothing is written. The rule evaluator's writes (through the persistence actor) and the
+  /// CLI's purge use it, so a rule is never stored without its audit record, nor purged items
+  /// without the rule that excludes them.
+  status change_rules(const rule_change& change);
   /// Key derived from tenant, time, user and content: appending the same line twice keeps one.
   status append_sync_log(const sync_log_line& line);
   /// Appends an audit record (who, what, details as JSON text) at time `at`.

@@ -224,8 +224,9 @@ status lmdb_store::append_audit(timestamp_ms at, const std::string& actor,
     [&](MDB_txn* txn) { return put_audit(txn, impl_->dbis.audit, at, value); });
 }
 
-status lmdb_store::purge(const std::vector<activity_ref>& items, timestamp_ms at,
-                         const std::string& actor, const std::string& details) {
+namespace {
+
+status check_purge_refs(const std::vector<activity_ref>& items) {
   for (auto& ref : items) {
     if (auto s = check_tenant(ref.tenant); !s) return s;
     if (auto s = check_user(ref.user); !s) return s;
@@ -234,23 +235,70 @@ status lmdb_store::purge(const std::vector<activity_ref>& items, timestamp_ms at
                                       " must be 1.." + std::to_string(keys::max_graph_id_size) +
                                       " bytes");
   }
+  return status::ok();
+}
+
+status check_rule_key(const std::string& rule_id) {
+  if (rule_id.empty() || rule_id.size() > keys::max_key_size)
+    return status::invalid_argument("rule id must be 1.." + std::to_string(keys::max_key_size) +
+                                    " bytes");
+  return status::ok();
+}
+
+} // namespace
+
+/// Removes every item of `items` inside `txn` (page writer begun); not_found for one that is
+/// not stored, which aborts the caller's transaction.
+status lmdb_store::impl::purge_in(MDB_txn* txn, const std::vector<activity_ref>& items) {
+  for (auto& ref : items) {
+    bool removed = false;
+    if (auto s = writer.remove(txn, ref.tenant, ref.user, ref.graph_id, ref.event, removed); !s)
+      return s;
+    if (!removed)
+      return status::not_found(std::string("purge: no stored ") +
+                               (ref.event ? "event " : "email ") + ref.tenant + "/" + ref.user +
+                               "/" + ref.graph_id);
+  }
+  return status::ok();
+}
+
+status lmdb_store::purge(const std::vector<activity_ref>& items, timestamp_ms at,
+                         const std::string& actor, const std::string& details) {
+  if (auto s = check_purge_refs(items); !s) return s;
   std::string value;
   encode_record(audit_record{at, actor, "purge", details}, value);
   return impl_->write_pages([&](MDB_txn* txn) -> status {
-    for (auto& ref : items) {
-      bool removed = false;
-      if (auto s = impl_->writer.remove(txn, ref.tenant, ref.user, ref.graph_id, ref.event,
-                                        removed);
-          !s)
-        return s;
-      // The transaction is aborted: nothing of this purge is written.
-      if (!removed)
-        return status::not_found(std::string("purge: no stored ") +
-                                 (ref.event ? "event " : "email ") + ref.tenant + "/" + ref.user +
-                                 "/" + ref.graph_id);
-    }
+    // On failure the transaction is aborted: nothing of this purge is written.
+    if (auto s = impl_->purge_in(txn, items); !s) return s;
     return put_audit(txn, impl_->dbis.audit, at, value);
   });
+}
+
+status lmdb_store::change_rules(const rule_change& change) {
+  if (auto s = check_purge_refs(change.purge); !s) return s;
+  std::vector<std::string> values;
+  for (auto& r : change.put) {
+    if (auto s = check_rule_key(r.id); !s) return s;
+    encode_record(r, values.emplace_back());
+  }
+  for (auto& id : change.remove)
+    if (auto s = check_rule_key(id); !s) return s;
+  std::string audit;
+  encode_record(audit_record{change.at, change.actor, change.action, change.details}, audit);
+  auto body = [&](MDB_txn* txn) -> status {
+    if (auto s = impl_->purge_in(txn, change.purge); !s) return s;
+    for (size_t i = 0; i < change.put.size(); ++i)
+      if (auto s = put_value(txn, impl_->dbis.rules, change.put[i].id, values[i], "put rule"); !s)
+        return s;
+    for (auto& id : change.remove) {
+      bool found = false;
+      if (auto s = del_value(txn, impl_->dbis.rules, id, found, "delete rule"); !s) return s;
+      if (!found) return status::not_found("rule '" + id + "' does not exist");
+    }
+    return put_audit(txn, impl_->dbis.audit, change.at, audit);
+  };
+  // Purged items touch records and the dedupe journal: the page writer's transaction.
+  return change.purge.empty() ? impl_->write(body) : impl_->write_pages(body);
 }
 
 // -- reads ------------------------------------------------------------------------------------

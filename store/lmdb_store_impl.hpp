@@ -82,6 +82,9 @@ struct lmdb_store::impl {
   template <class Body>
   status write_pages(Body&& body);
 
+  /// The admin purge's removals inside a write_pages() transaction (lmdb_store_config.cpp).
+  status purge_in(MDB_txn* txn, const std::vector<activity_ref>& items);
+
 private:
   template <class Body>
   status write_locked(Body&& body);

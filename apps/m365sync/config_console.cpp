@@ -5,32 +5,11 @@
 
 #include <sys/stat.h>
 
-#include "rules/predicate.hpp"
 
 namespace m365::cli {
 
 config_load_options cli_load_options() {
-  config_load_options options;
-  // The rules library's parser is the one definition of a valid match tree; the loader wants
-  // paths relative to `match` (it adds "rules[i].match." itself).
-  options.validate_match = [](const std::string& match_json) -> status {
-    auto parsed = parse_predicate(match_json);
-    if (parsed) return status::ok();
-    std::string message = parsed.error().message();
-    std::string out;
-    size_t at = 0;
-    while (at <= message.size()) {
-      auto end = message.find('\n', at);
-      if (end == std::string::npos) end = message.size();
-      auto line = message.substr(at, end - at);
-      if (line.rfind("match.", 0) == 0) line.erase(0, 6);
-      else if (line.rfind("match: ", 0) == 0) line.erase(0, 7);
-      if (!line.empty()) out += (out.empty() ? "" : "\n") + line;
-      at = end + 1;
-    }
-    return status::invalid_argument(out.empty() ? message : out);
-  };
-  return options;
+  return config_load_options{};
 }
 
 std::string inline_secret_exposure(const config& cfg) {

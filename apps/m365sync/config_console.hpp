@@ -10,8 +10,8 @@
 
 namespace m365::cli {
 
-/// The load options every command uses; the one place where rules/ plugs in its validator of
-/// `match` trees (config_load_options::validate_match) once that library lands.
+/// The load options every command uses (the defaults: rules are checked by rules/ inside the
+/// loader).
 config_load_options cli_load_options();
 
 /// Every problem of a failed load, one per line, as the loader reported them.

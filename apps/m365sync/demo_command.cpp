@@ -565,6 +565,18 @@ int run_demo(const demo_options& opts) {
               << "\n";
   }
 
+  // The store holds the tenants and users as serve's config would (written before the engine,
+  // and so its single writer, starts): the rule evaluator checks rule scopes against them.
+  for (auto& t : tenants) {
+    auto st = store->put_tenant(t.settings);
+    for (size_t i = 0; st && i < t.users.size(); ++i) st = store->put_user(t.users[i]);
+    if (!st) {
+      std::cerr << "error: cannot store tenant " << t.settings.id << ": " << st.to_string()
+                << "\n";
+      return exit_failure;
+    }
+  }
+
   sync_actor_config actor_config{0};
   caf::actor_system system{actor_config};
   sync_engine_options eo;
@@ -573,7 +585,6 @@ int run_demo(const demo_options& opts) {
     eo.tenants.push_back(t.settings);
     eo.users.insert(eo.users.end(), t.users.begin(), t.users.end());
   }
-  eo.rules = rules;
   eo.tuning.sync_at_start = false;
   eo.io_threads = 2;
   std::map<std::string, const demo_tenant*> by_id;
@@ -599,6 +610,18 @@ int run_demo(const demo_options& opts) {
     return exit_failure;
   }
   std::unique_ptr<sync_engine> engine = std::move(*started);
+  {  // The rules go in as an admin would put them: through the rule evaluator, before round 1.
+    caf::scoped_actor self{system};
+    for (auto& r : rules) {
+      bool stored = false;
+      self->request(engine->rules(), std::chrono::seconds{30}, put_atom_v, r, std::string{"demo"})
+        .receive([&](const rule_put_result&) { stored = true; },
+                 [&](const caf::error& err) {
+                   std::cerr << "error: rule " << r.id << ": " << system.render(err) << "\n";
+                 });
+      if (!stored) return exit_failure;
+    }
+  }
 
   demo_run run{opts, system, *engine, tenants, control, *store};
   run.assign_initial();

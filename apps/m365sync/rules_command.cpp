@@ -1,17 +1,20 @@
 // `m365sync rules preview|purge|explain`: the admin side of exclusion rules over an existing
 // store (design.md section 3). `preview` shows what a candidate rule would newly exclude among
-// the stored items and a token; `purge` removes exactly those items (one transaction with its
-// audit record) only when given the token of an identical preview, then stores the rule;
+// the stored items and a token; `purge` removes exactly those items and stores the rule (one
+// transaction with its audit record) only when given the token of an identical preview;
 // `explain` shows how the stored rules decide one stored item.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include "apps/m365sync/commands.hpp"
-#include "apps/m365sync/rule_purge_plan.hpp"
+#include "rule_admin/rule_purge_plan.hpp"
 #include "rules/compiled_rule_set.hpp"
+#include "rules/rule_json.hpp"
 #include "store/lmdb_store.hpp"
 
 namespace m365::cli {
@@ -53,6 +56,63 @@ std::unique_ptr<lmdb_store> open_store(const std::string& data_dir, bool read_on
   return std::move(*store);
 }
 
+std::string verdict_text(const verdict& v) {
+  if (v.rule_id.empty()) return "included (no rule matched)";
+  return std::string(v.action == rule_action::exclude ? "excluded" : "included") + " by " +
+         v.rule_id + " v" + std::to_string(v.rule_version);
+}
+
+std::string level_text(const rule& r) {
+  if (r.level == rule_level::org) return "org";
+  return std::string(to_string(r.level)) + " " + r.scope;
+}
+
+/// The preview as the CLI prints it: the candidate, counts per tenant and user, examples.
+void print_preview(std::ostream& out, const rule_preview_report& report) {
+  auto& c = report.candidate;
+  out << "candidate rule " << c.id << " v" << c.version << " (" << level_text(c) << ", "
+      << to_string(c.action) << ", " << to_string(c.applies_to) << ", priority " << c.priority
+      << (c.enabled ? "" : ", disabled") << "): " << c.match << "\n";
+  out << "stored rules: " << report.stored_rules
+      << (report.replaces_stored ? " (the candidate replaces the stored rule " + c.id + ")" : "")
+      << "\n";
+  out << "scanned " << report.scanned_emails + report.scanned_events << " stored items ("
+      << report.scanned_emails << " emails, " << report.scanned_events << " events)\n";
+  out << "newly excluded: " << report.total.newly_excluded
+      << "  (excluded now " << report.total.excluded_now << ", after "
+      << report.total.excluded_after << ", newly included " << report.total.newly_included
+      << ")\n";
+  if (report.total.newly_excluded > 0) {
+    out << "per tenant and user (scanned / newly excluded):\n";
+    for (auto& counts : report.per_user) {
+      if (counts.newly_excluded == 0) continue;
+      out << "  " << counts.tenant << " / " << counts.user << ": " << counts.scanned << " / "
+          << counts.newly_excluded << "\n";
+    }
+    out << "examples:\n";
+    for (auto& e : report.examples)
+      out << "  " << e.tenant << "/" << e.user << " " << (e.event ? "event" : "email") << " \""
+          << e.subject << "\": " << verdict_text(e.now) << " -> " << verdict_text(e.after)
+          << "\n";
+  }
+  out << "preview token: " << report.token << "\n";
+}
+
+/// Reads the candidate rule file: rule_from_json, then validated against the store's tenants
+/// and users; invalid_argument naming the file and the field when it is not valid.
+expected<rule> read_candidate_rule(const lmdb_store& store, const std::string& path) {
+  std::ifstream in{path};
+  if (!in) return status::invalid_argument("cannot read the rule file '" + path + "'");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto candidate = rule_from_json(text.str());
+  if (!candidate)
+    return status::invalid_argument("rule file '" + path + "': " + candidate.error().message());
+  if (auto s = validate_candidate_rule(store, *candidate); !s)
+    return status{s.code(), "rule file '" + path + "': " + s.message()};
+  return candidate;
+}
+
 /// Reads the candidate and scans the store; nullopt after printing why.
 std::optional<purge_plan> plan_of(const lmdb_store& store, const rules_options& opts,
                                   int& exit_code) {
@@ -80,11 +140,11 @@ int run_preview(const rules_options& opts) {
   if (!store) return exit_code;
   auto plan = plan_of(*store, opts, exit_code);
   if (!plan) return exit_code;
-  print_preview(std::cout, *plan);
+  print_preview(std::cout, plan->report);
   std::cout << "to purge these items and store the rule: m365sync rules purge --data-dir "
             << opts.data_dir << " --rule " << opts.rule_file
             << (opts.tenant.empty() ? "" : " --tenant " + opts.tenant) << " --confirm "
-            << plan->token << "\n";
+            << plan->report.token << "\n";
   return exit_ok;
 }
 
@@ -94,7 +154,7 @@ int run_purge(const rules_options& opts) {
   if (!store) return exit_code;
   auto plan = plan_of(*store, opts, exit_code);
   if (!plan) return exit_code;
-  if (plan->token != opts.token) {
+  if (plan->report.token != opts.token) {
     // The expected token is not printed: the operator must look at the preview to get it.
     std::cerr << "error: --confirm " << opts.token
               << " does not match the preview of this rule over the current store (the rule "
@@ -105,28 +165,23 @@ int run_purge(const rules_options& opts) {
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
                .count();
-  if (auto s = store->purge(plan->newly_excluded, now, "cli", purge_audit_details(*plan)); !s) {
-    std::cerr << "error: purge failed, nothing was removed: " << s.to_string()
+  // One transaction: the items, the rule that excludes them and the audit record.
+  if (auto s = store->change_rules(purge_change(*plan, "cli", now)); !s) {
+    std::cerr << "error: purge failed, nothing was removed or stored: " << s.to_string()
               << (s.code() == status_code::not_found
                     ? " (a sync changed the store since the scan; preview again)"
                     : "")
               << "\n";
     return exit_failure;
   }
-  // A second transaction: the purge is complete and audited whether or not this succeeds.
-  if (auto s = store->put_rule(plan->candidate); !s) {
-    std::cerr << "error: purged " << plan->newly_excluded.size()
-              << " items but storing the rule " << plan->candidate.id
-              << " failed: " << s.to_string() << "\n";
-    return exit_failure;
-  }
+  auto& stored = plan->report.candidate;
   std::cout << "purged " << plan->newly_excluded.size() << " stored items newly excluded by "
-            << plan->candidate.id << " v" << plan->candidate.version << "\n";
-  for (auto& [key, counts] : plan->per_user)
+            << stored.id << " v" << stored.version << "\n";
+  for (auto& counts : plan->report.per_user)
     if (counts.newly_excluded > 0)
-      std::cout << "  " << key.first << " / " << key.second << ": " << counts.newly_excluded
+      std::cout << "  " << counts.tenant << " / " << counts.user << ": " << counts.newly_excluded
                 << "\n";
-  std::cout << "stored rule " << plan->candidate.id << " v" << plan->candidate.version
+  std::cout << "stored rule " << stored.id << " v" << stored.version
             << "; audit record: actor cli, action purge\n";
   return exit_ok;
 }
@@ -169,9 +224,9 @@ int run_explain(const rules_options& opts) {
     return exit_failure;
   }
   if (opts.json) {
-    std::cout << explanation.to_json() << "\n";
+    std::cout << explanation_json(explanation) << "\n";
   } else {
-    auto text = explanation.to_text();
+    auto text = explanation_text(explanation);
     std::cout << explanation.item_kind << " " << opts.tenant << "/" << opts.user << "/"
               << opts.graph_id << " \"" << subject << "\"\n"
               << text;
@@ -229,12 +284,12 @@ void register_rules_command(CLI::App& app, int& exit_code) {
     "operator saw is removed: a changed rule file, --tenant or store changes the token. Then "
     "removes the newly excluded items as a Graph deletion would (record, time index, dedupe and "
     "aliases) with one audit record (actor cli, action purge, rule id, version and counts) in "
-    "one transaction, and stores the rule in a second one. Safe beside a running server (LMDB "
-    "serialises writers across processes), but a running server loads stored rules only at "
-    "start: restart it after the purge, or it keeps storing new items the rule excludes.\n"
-    "Exit codes: 0 purged, 1 store failure (nothing purged, unless it says only storing the rule "
-    "failed), 2 bad arguments, invalid rule or "
-    "token mismatch (nothing purged).");
+    "the same transaction as storing the rule. Safe beside a running server (LMDB serialises "
+    "writers across processes), but a running server takes rule changes only through its rule "
+    "evaluator (the admin API), and reads stored rules only at start: restart it after the "
+    "purge, or it keeps storing new items the rule excludes.\n"
+    "Exit codes: 0 purged, 1 store failure (nothing purged or stored), 2 bad arguments, invalid "
+    "rule or token mismatch (nothing purged).");
   purge->callback([&exit_code, opts] { exit_code = run_purge(*opts); });
 
   auto* explain =

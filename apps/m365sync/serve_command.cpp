@@ -3,7 +3,8 @@
 // Start-up, in order (each step fails the start with a clear message, nothing runs half-set-up):
 //   load + validate config (exit 2) -> logging -> <data_dir>/store -> master key ->
 //   apply the declared tenants/users/rules (idempotent) -> actor system + sync engine over the
-//   store's tenants, users and rules (credentials opened from the store with the master key) ->
+//   store's tenants and users, its rule evaluator over the store's rules (credentials opened
+//   from the store with the master key) ->
 //   "ready" -> wait for SIGINT/SIGTERM -> flush the persistence actor and wait for its reply ->
 //   sync_engine::stop() (tenants, then the writer) -> close the store -> exit 0. Should the persistence actor stop on its own
 //   (a sticky store error), the server stops too and exits 1.
@@ -24,15 +25,15 @@
 #include "actors/sync_engine.hpp"
 #include "apps/m365sync/commands.hpp"
 #include "apps/m365sync/config_console.hpp"
-#include "apps/m365sync/sealed_credentials.hpp"
 #include "apps/m365sync/shutdown_signal.hpp"
 #include "apps/m365sync/sync_actor_config.hpp"
 #include "config/api_key.hpp"
 #include "config/declarative_apply.hpp"
 #include "config/log_setup.hpp"
 #include "config/master_key.hpp"
-#include "messages/clock.hpp"
+#include "config/sealed_credentials.hpp"
 #include "config/secret_box.hpp"
+#include "messages/clock.hpp"
 #include "messages/interfaces.hpp"
 #include "store/lmdb_store.hpp"
 
@@ -96,8 +97,9 @@ status apply_config(const config& cfg, lmdb_store& store, const secret_box& box,
   return status::ok();
 }
 
-/// The sync engine's inputs as the store holds them after the config was applied, so tenants,
-/// users and rules made through the API count as much as the declared ones.
+/// The sync engine's inputs as the store holds them after the config was applied, so tenants
+/// and users made through the API count as much as the declared ones. The rules are not among
+/// them: the engine's rule evaluator loads the stored rules itself and owns them from then on.
 expected<sync_engine_options> engine_options_from_store(std::shared_ptr<lmdb_store> store,
                                                         const secret_box& box) {
   sync_engine_options options;
@@ -105,11 +107,8 @@ expected<sync_engine_options> engine_options_from_store(std::shared_ptr<lmdb_sto
   if (!tenants) return tenants.error();
   auto users = store->list_users("");
   if (!users) return users.error();
-  auto rules = store->list_rules();
-  if (!rules) return rules.error();
   options.tenants = std::move(*tenants);
   options.users = std::move(*users);
-  options.rules = std::move(*rules);
   options.credentials = sealed_credential_loader(store, box);
   options.make_logger = [](const tenant_id& tenant) { return make_tenant_logger(tenant); };
   options.store = std::move(store);
@@ -130,13 +129,12 @@ int run_actors(const config& cfg, std::shared_ptr<lmdb_store> store, const secre
   {
     auto options = engine_options_from_store(store, box);
     if (!options) {
-      log.error("cannot read tenants, users and rules from the store: {}",
+      log.error("cannot read tenants and users from the store: {}",
                 options.error().to_string());
       return exit_failure;
     }
     const size_t tenants = options->tenants.size();
     const size_t users = options->users.size();
-    const size_t rules = options->rules.size();
     sync_actor_config actor_config{cfg.server.threads};
     caf::actor_system system{actor_config};
     auto started = sync_engine::start(system, std::move(*options));
@@ -145,8 +143,11 @@ int run_actors(const config& cfg, std::shared_ptr<lmdb_store> store, const secre
       return exit_failure;
     }
     std::unique_ptr<sync_engine> engine = std::move(*started);
-    auto persistence = engine->persistence();
     caf::scoped_actor self{system};
+    uint64_t rules = 0;
+    self->request(engine->rules(), std::chrono::seconds{10}, status_atom_v)
+      .receive([&](const rule_evaluator_status& st) { rules = st.rules; },
+               [](const caf::error&) {});    auto persistence = engine->persistence();
     self->monitor(persistence);
     auto main_actor = caf::actor{self};
     std::thread signal_thread{[&signals, main_actor] {

@@ -222,6 +222,16 @@ persistence_actor spawn_fake_persistence(caf::actor_system& sys, std::shared_ptr
         return commit_ack{};
       },
       [](flush_atom) { return commit_ack{}; },
+      [s](rules_atom, const rule_change& change) -> caf::result<commit_ack> {
+        std::lock_guard<std::mutex> guard{s->mutex};
+        ++s->rule_changes;
+        if (s->rule_store)
+          if (auto st = s->rule_store->change_rules(change); !st)
+            return caf::make_error(store_errc::io_error, st.message());
+        commit_ack ack;
+        ack.removed = change.purge.size();
+        return ack;
+      },
     };
   };
   return sys.spawn(impl, std::move(s));

@@ -15,6 +15,7 @@
 
 #include "actors/graph_port.hpp"
 #include "messages/interfaces.hpp"
+#include "store/lmdb_store.hpp"
 
 namespace m365::test {
 
@@ -69,6 +70,9 @@ struct fake_store {
   size_t pages = 0;
   bool fail_loads = false;  ///< every link load fails (an unreadable store)
   int failing_commits = 0;  ///< the next N email page commits fail with store_errc::io_error
+  /// Rule changes (rules_atom) are written here when set, as the real writer writes them.
+  std::shared_ptr<lmdb_store> rule_store;
+  size_t rule_changes = 0;  ///< rules_atom messages received
 
   caf::expected<delta_link> load(const tenant_id& t, const user_id& u, const std::string& f);
   size_t count_for(const tenant_id& tenant);

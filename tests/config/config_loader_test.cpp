@@ -292,43 +292,63 @@ TEST_CASE("rule envelopes are validated and scopes must refer to declared ids",
   auto lines = problems_of(parse_config(document(tenant_json("contoso"), users, rules), "/", "t"));
   CHECK(has_line(lines, "users[1].mailbox: mailbox 'A@contoso.com' of tenant 'contoso' is already "
                         "assigned to users[0] (one mailbox, one user)"));
-  CHECK(has_line(lines, "rules[0].scope: must be absent for an org rule"));
-  CHECK(has_line(lines, "rules[1].scope: refers to undeclared tenant 'fabrikam'"));
-  CHECK(has_line(lines, "rules[2].scope: refers to undeclared user 'u-9'"));
+  CHECK(has_line(lines, "rules[0].scope: org rules have no scope (got 'contoso')"));
+  CHECK(has_line(lines, "rules[1].scope: tenant 'fabrikam' does not exist"));
+  CHECK(has_line(lines, "rules[2].scope: user 'u-9' does not exist"));
   CHECK(has_line(lines, "rules[2].action: must be one of exclude, include (got 'drop')"));
   CHECK(has_line(lines, "rules[2].enabled: must be true or false (got an integer)"));
   CHECK(has_line(lines, "rules[2].note: must be a string (got an integer)"));
-  CHECK(has_line(lines, "rules[2].match: must not be empty (give a predicate such as "
-                        "{\"subject_contains\": \"Newsletter\"})"));
+  CHECK(has_line(lines, "rules[2].match: empty predicate (write {\"all\": []} to match every "
+                        "item)"));
   CHECK(has_line(lines, "rules[3].level: must be one of org, tenant, user (got 'planet')"));
-  CHECK(has_line(lines, "rules[3].match: must be an object (got a string)"));
+  CHECK(has_line(lines, "rules[3].match: must be a predicate object (got a string)"));
   CHECK(has_line(lines, "rules[3].id: duplicate rule id 't1' (first declared at rules[1])"));
-  CHECK(has_line(lines, "rules[4].id: must be 1 to 128 characters of letters, digits, '-', '_' "
-                        "and '.' (got 'bad id/with slash')"));
+  CHECK(has_line(lines, "rules[4].id: 'bad id/with slash' must be 1..128 characters of letters, "
+                        "digits, '_', '.', '-'"));
   CHECK(has_line(lines, "rules[4].match: is required"));
   CHECK(lines.size() == 13);
 }
 
-TEST_CASE("the rule match validator seam sees compact JSON and its problems get the rule's path",
+TEST_CASE("match problems and applies_to mistakes get the rule's path",
           "[config][loader][rules]") {
-  std::vector<std::string> seen;
-  config_load_options options;
-  options.validate_match = [&](const std::string& match) {
-    seen.push_back(match);
-    if (match.find("subjct") != std::string::npos) {
-      return status::invalid_argument("any[0].subjct: unknown predicate\nany: needs two");
-    }
-    return status::ok();
-  };
   auto rules = R"({"id": "a", "level": "org", "applies_to": "email", "action": "exclude",
                    "match": { "subject_contains" : "x" }},
                   {"id": "b", "level": "org", "applies_to": "email", "action": "exclude",
-                   "match": {"any": [{"subjct": "x"}]}})";
-  auto lines = problems_of(parse_config(document("", "", rules), "/", "t", options));
-  CHECK(seen == std::vector<std::string>{R"({"subject_contains":"x"})",
-                                         R"({"any":[{"subjct":"x"}]})"});
-  CHECK(lines == std::vector<std::string>{"rules[1].match: any[0].subjct: unknown predicate",
-                                          "rules[1].match: any: needs two"});
+                   "match": {"any": [{"subjct": "x"}]}},
+                  {"id": "c", "level": "org", "applies_to": "email", "action": "exclude",
+                   "match": {"any": [{"show_as": "oof"}, {"subject_regex": "(x"}]}},
+                  {"id": "d", "level": "org", "applies_to": "email", "action": "exclude",
+                   "match": {"all": [{"show_as": "oof"}, {"folder": "inbox"}]}})";
+  auto lines = problems_of(parse_config(document("", "", rules), "/", "t"));
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0].rfind("rules[1].match.any[0].subjct: unknown predicate key 'subjct' (valid keys: ",
+                       0) == 0);
+  CHECK(lines[1] == "rules[2].match.any[1].subject_regex: invalid regex: missing ): (x");
+  CHECK(lines[2] == "rules[3].match.all[0].show_as: only events carry show_as, but the rule "
+                    "applies_to email (the leaf could never be true)");
+  auto cfg = parse_config(document("", "", R"({"id": "a", "level": "org", "action": "exclude",
+                                               "match": { "subject_contains" : "x" }})"),
+                          "/", "t");
+  REQUIRE(cfg.has_value());
+  CHECK(cfg->rules[0].match == R"({"subject_contains":"x"})");
+  CHECK(cfg->rules[0].applies_to == rule_target::both);  // the documented default
+}
+
+TEST_CASE("a user rule pinned to a tenant must name the user's declared tenant",
+          "[config][loader][rules]") {
+  auto users = R"({"id": "u-1", "tenant": "contoso", "mailbox": "a@contoso.com"})";
+  auto rule_for = [](const std::string& scope) {
+    return R"({"id": "keep", "level": "user", "scope": ")" + scope
+           + R"(", "action": "include", "match": {"subject_contains": "x"}})";
+  };
+  CHECK(parse_config(document(tenant_json("contoso"), users, rule_for("contoso/u-1")), "/", "t")
+          .has_value());
+  auto lines = problems_of(parse_config(
+    document(tenant_json("contoso") + "," + tenant_json("fabrikam"), users,
+             rule_for("fabrikam/u-1")),
+    "/", "t"));
+  CHECK(lines == std::vector<std::string>{
+                   "rules[0].scope: user 'u-1' belongs to tenant 'contoso', not 'fabrikam'"});
 }
 
 TEST_CASE("a JSON syntax error names the line and column", "[config][loader]") {

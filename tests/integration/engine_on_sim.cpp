@@ -46,6 +46,12 @@ engine_on_sim::engine_on_sim(sim::server_options options, engine_setup setup) {
     auto users = users_of(slug);
     eo.users.insert(eo.users.end(), users.begin(), users.end());
   }
+  // The store holds what the engine starts with, as serve's config would have written it: the
+  // rule evaluator checks rule scopes against the stored tenants and users.
+  for (auto& t : eo.tenants)
+    REQUIRE(store_->put_tenant(t));
+  for (auto& u : eo.users)
+    REQUIRE(store_->put_user(u));
   eo.credentials = [this](const tenant_settings& t) -> expected<client_credential> {
     client_credential c;
     c.client_id = t.client_id;
@@ -55,7 +61,6 @@ engine_on_sim::engine_on_sim(sim::server_options options, engine_setup setup) {
     c.client_secret = i->second;
     return c;
   };
-  eo.rules = std::move(setup.rules);
   eo.tuning.sync_at_start = false;
   eo.tuning.retry_base = 20ms;
   eo.tuning.restart_base = 20ms;
@@ -66,6 +71,17 @@ engine_on_sim::engine_on_sim(sim::server_options options, engine_setup setup) {
   auto engine = sync_engine::start(sys_, std::move(eo));
   REQUIRE(engine);
   engine_ = std::move(*engine);
+  for (auto& r : setup.rules)
+    put_rule(r);
+}
+
+rule_put_result engine_on_sim::put_rule(const rule& r) {
+  caf::scoped_actor self{sys_};
+  rule_put_result out;
+  self->request(engine_->rules(), 30s, put_atom_v, r, std::string{"test"})
+    .receive([&](rule_put_result& result) { out = std::move(result); },
+             [&](caf::error& err) { FAIL("put rule " << r.id << ": " << sys_.render(err)); });
+  return out;
 }
 
 engine_on_sim::~engine_on_sim() {

@@ -28,7 +28,7 @@ struct integration_config : caf::actor_system_config {
 struct engine_setup {
   std::set<std::string> skip;                         ///< tenants added later by the test
   std::map<std::string, std::string> wrong_secrets;   ///< tenant -> secret to use instead
-  std::vector<rule> rules;
+  std::vector<rule> rules;  ///< put through the engine's rule evaluator after it started
   /// Last changes to the engine's options before it starts (retry budget, loggers, ...).
   std::function<void(sync_engine_options&)> adjust;
 };
@@ -49,6 +49,8 @@ public:
   std::vector<user_assignment> users_of(const std::string& slug) const;
   std::vector<std::string> tenant_slugs() const;
 
+  /// Puts a rule through the engine's rule evaluator (fails the test when it is refused).
+  rule_put_result put_rule(const rule& r);
   round_report sync(const std::string& tenant);
   caf::error sync_error(const std::string& tenant);
   tenant_status status(const std::string& tenant);

@@ -142,3 +142,42 @@ TEST_CASE("org, tenant and user rules decide exactly what reaches the store, and
   CHECK(overridden_seen > 0);
   CHECK(internal_seen > 0);
 }
+
+TEST_CASE("rules put through a running engine are the rules its next start evaluates with",
+          "[integration][rules][evaluator]") {
+  auto options = sim::testing::sim_harness::defaults();
+  options.tenants = 1;
+  options.users = 1;
+  options.messages = 40;
+  options.events = 2;
+  engine_on_sim e{options};
+  auto slug = e.tenant_slugs().front();
+  e.sync(slug);
+  auto put = e.put_rule(parse_rule(R"({"id":"no-newsletters","level":"org",
+      "applies_to":"email","action":"exclude","match":{"subject_contains":"Newsletter"}})"));
+  CHECK(put.changed);
+  e.put_rule(parse_rule(R"({"id":"keep-vip","level":"user","scope":")" + slug + "/u-" + slug
+                        + R"(-1","action":"include","match":{"category":"vip"}})"));
+  auto stored = e.store().list_rules();
+  REQUIRE(stored.has_value());
+  CHECK(stored->size() == 2);
+
+  // A second engine over the same store (the next start): its evaluator loaded them.
+  e.engine().stop();
+  sync_engine_options next;
+  next.store = std::shared_ptr<lmdb_store>(&e.store(), [](lmdb_store*) {});  // e owns it
+  next.credentials = [](const tenant_settings&) -> expected<client_credential> {
+    return status::not_found("no tenant runs in this engine");
+  };
+  auto restarted = sync_engine::start(e.system(), std::move(next));
+  REQUIRE(restarted.has_value());
+  caf::scoped_actor self{e.system()};
+  std::vector<rule> listed;
+  self->request((*restarted)->rules(), std::chrono::seconds{10}, list_atom_v)
+    .receive([&](std::vector<rule>& rules) { listed = std::move(rules); },
+             [&](caf::error& err) { FAIL(e.system().render(err)); });
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0].id == "keep-vip");
+  CHECK(listed[1].id == "no-newsletters");
+  (*restarted)->stop();
+}

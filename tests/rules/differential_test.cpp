@@ -323,7 +323,7 @@ tally run_differential(uint64_t base, uint64_t sets, int max_rules, int items) {
           FAIL_CHECK("seed " << seed << " item " << k << ": " << describe(item) << "\ncompiled: "
                              << fast.rule_id << " " << to_string(fast.action) << "\nreference: "
                              << slow.rule_id << " " << to_string(slow.action) << "\nexplain:\n"
-                             << why.to_text());
+                             << explanation_text(why));
           return false;
         }
         ++compared;

@@ -49,7 +49,7 @@ TEST_CASE("explain lists the rules tried level by level and the deciding leaves"
   CHECK(ex.tried[1].true_leaves
         == std::vector<std::string>{"match.all[0].subject_contains", "match.all[1].sender_address"});
   CHECK(ex.decision == verdict{rule_action::include, "keep-client-news", 3});
-  CHECK(ex.to_text()
+  CHECK(explanation_text(ex)
         == "user u-1001:\n"
            "  old-idea (v1, priority 1, exclude): skipped (disabled)\n"
            "  keep-client-news (v3, priority 100, include): matched by "
@@ -73,10 +73,10 @@ TEST_CASE("explain walks down to the org level and shows partial leaf hits",
         == std::vector<std::string>{"match.any[0].subject_contains", "match.any[1].sender_domain"});
   CHECK(ex.decision.rule_id == "no-newsletters");
   CHECK(ex.decision == (*set)->evaluate(news, {}).to_verdict());
-  CHECK_THAT(ex.to_text(), Contains("tenant contoso:\n  no-private (v1, priority 100, exclude): "
+  CHECK_THAT(explanation_text(ex), Contains("tenant contoso:\n  no-private (v1, priority 100, exclude): "
                                     "skipped (applies_to)\norg:\n"));
 
-  auto json = boost::json::parse(ex.to_json()).as_object();
+  auto json = boost::json::parse(explanation_json(ex)).as_object();
   CHECK(json.at("decision").at("rule_id").as_string() == "no-newsletters");
   CHECK(json.at("decision").at("default").as_bool() == false);
   CHECK(json.at("tried").as_array().size() == 4);
@@ -93,7 +93,7 @@ TEST_CASE("explain says default include when nothing matches", "[rules][explain]
   CHECK(ex.tried[0].id == "no-newsletters");
   CHECK(ex.tried[0].outcome == rule_outcome::other_kind);
   CHECK(ex.decision == verdict{});
-  CHECK_THAT(ex.to_text(), Contains("decision: include (default: no rule matched)"));
+  CHECK_THAT(explanation_text(ex), Contains("decision: include (default: no rule matched)"));
 }
 
 TEST_CASE("explain marks a user rule pinned to another tenant as skipped", "[rules][explain]") {
@@ -110,7 +110,7 @@ TEST_CASE("explain marks a user rule pinned to another tenant as skipped", "[rul
   CHECK(ex.tried[0].outcome == rule_outcome::other_tenant);
   CHECK(ex.tried[1].outcome == rule_outcome::matched);
   CHECK(ex.tried[1].true_leaves.empty());  // {"all": []} has no leaves
-  CHECK_THAT(ex.to_text(), Contains("old-tenant-only (v1, priority 100, exclude): skipped (pinned "
+  CHECK_THAT(explanation_text(ex), Contains("old-tenant-only (v1, priority 100, exclude): skipped (pinned "
                                     "to another tenant)"));
   auto old = moved;
   old.tenant = "fabrikam";

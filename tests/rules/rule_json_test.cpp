@@ -39,33 +39,76 @@ TEST_CASE("rule JSON errors name the field", "[rules][json]") {
   CHECK(error(R"({"level": "org", "action": "exclude", "match": {"folder": "x"}})")
         == "id: is required");
   CHECK(error(R"({"id": "a", "level": "global", "action": "exclude", "match": {"folder": "x"}})")
-        == "level: 'global' is not one of org, tenant, user");
+        == "level: must be one of org, tenant, user (got 'global')");
   CHECK(error(R"({"id": "a", "level": "org", "action": "drop", "match": {"folder": "x"}})")
-        == "action: 'drop' is not one of include, exclude");
+        == "action: must be one of exclude, include (got 'drop')");
   CHECK(error(R"({"id": "a", "level": "org", "action": "exclude", "priority": "high",
                   "match": {"folder": "x"}})")
-        == "priority: must be an integer");
+        == "priority: must be an integer between -2147483648 and 2147483647 (got a string)");
   CHECK(error(R"({"id": "a", "level": "org", "action": "exclude", "priority": 1e3,
                   "match": {"folder": "x"}})")
-        == "priority: must be an integer");
+        == "priority: must be an integer between -2147483648 and 2147483647 (got 1000)");
   CHECK(error(R"({"id": "a", "level": "org", "action": "exclude", "priority": 3000000000,
                   "match": {"folder": "x"}})")
-        == "priority: must be between -2147483648 and 2147483647");
+        == "priority: must be an integer between -2147483648 and 2147483647 (got 3000000000)");
   CHECK(error(R"({"id": "a", "level": "org", "action": "exclude", "enabled": "yes",
                   "match": {"folder": "x"}})")
-        == "enabled: must be true or false");
+        == "enabled: must be true or false (got a string)");
+  CHECK(error(R"({"id": "a", "level": "org", "action": "exclude", "version": 0,
+                  "match": {"folder": "x"}})")
+        == "version: must be an integer between 1 and 4294967295 (got 0)");
   CHECK(error(R"({"id": "a", "level": "org", "action": "exclude", "colour": "red",
                   "match": {"folder": "x"}})")
-        == "colour: unknown field (valid fields: id, level, scope, applies_to, action, priority, "
+        == "colour: unknown key (valid keys: id, level, scope, applies_to, action, priority, "
            "enabled, note, version, match)");
   CHECK(error(R"({"id": "a", "level": "org", "action": "exclude", "match": "folder=x"})")
-        == "match: must be a predicate object");
+        == "match: must be a predicate object (got a string)");
   CHECK(error(R"({"id": "a", "level": "org", "action": "exclude",
                   "match": {"any": [{"subject_regex": "(x"}]}})")
         == "match.any[0].subject_regex: invalid regex: missing ): (x");
   CHECK(error(R"({"id": "a", "level": "tenant", "action": "exclude", "match": {"folder": "x"}})")
-        == "scope: a tenant rule needs the tenant id as its scope");
+        == "scope: is required for a tenant rule (the tenant id it applies to)");
+  CHECK(error(R"({"id": "a b", "level": "org", "action": "exclude", "match": {"folder": "x"}})")
+        == "id: 'a b' must be 1..128 characters of letters, digits, '_', '.', '-'");
   CHECK(error(R"([1, 2])") == "rule: must be a JSON object");
+}
+
+TEST_CASE("every problem of a rule object is reported, each at its path", "[rules][json]") {
+  std::vector<rule_problem> problems;
+  auto object = boost::json::parse(R"({"id": "", "level": "user", "scope": 7,
+      "applies_to": "mail", "priority": 1.5, "note": false, "extra": 1,
+      "match": {"all": [{"folder": "inbox"}, {"subject_regex": "(x"}]}})").as_object();
+  auto r = decode_rule(object, nullptr, problems);
+  std::vector<std::string> lines;
+  for (auto& p : problems)
+    lines.push_back(to_string(p));
+  CHECK(lines == std::vector<std::string>{
+                   "action: is required",
+                   "scope: must be a string (got an integer)",
+                   "applies_to: must be one of email, event, both (got 'mail')",
+                   "priority: must be an integer between -2147483648 and 2147483647 (got 1.5)",
+                   "note: must be a string (got a boolean)",
+                   "extra: unknown key (valid keys: id, level, scope, applies_to, action, "
+                   "priority, enabled, note, version, match)",
+                   "id: must not be empty",
+                   "match.all[1].subject_regex: invalid regex: missing ): (x"});
+  CHECK(r.level == rule_level::user);  // what decoded is kept, for the caller's cross checks
+}
+
+TEST_CASE("what rule_to_json writes decodes to the same rule, null and \"\" clear scope and note",
+          "[rules][json]") {
+  auto org = rule_from_json(R"({"id": "a", "level": "org", "scope": "", "note": null,
+                                "action": "exclude", "match": {"folder": "x"}})");
+  REQUIRE(org.has_value());
+  CHECK(org->scope.empty());
+  auto nulls = rule_from_json(R"({"id": "a", "level": "org", "scope": null, "priority": null,
+                                  "action": "exclude", "match": {"folder": "x"}})");
+  REQUIRE(nulls.has_value());
+  CHECK(nulls->priority == 100);
+  auto back = rule_from_json(boost::json::serialize(rule_to_json(*org)));
+  REQUIRE(back.has_value());
+  CHECK(back->scope.empty());
+  CHECK(back->match == org->match);
 }
 
 TEST_CASE("a PATCH keeps the fields it does not name", "[rules][json]") {

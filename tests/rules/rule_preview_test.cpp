@@ -1,11 +1,7 @@
-// Preview of a rule change over stored items, and the hot-swap holder.
+// Preview of a rule change over stored items.
 #include "rule_test_items.hpp"
 
-#include <atomic>
-#include <thread>
-
 #include "rules/rule_preview.hpp"
-#include "rules/rule_set_holder.hpp"
 
 using namespace m365;
 using namespace m365::test;
@@ -72,51 +68,4 @@ TEST_CASE("a preview with an invalid candidate rule fails with the rule's error"
   auto preview = rule_preview::for_candidate_rule({}, bad);
   REQUIRE_FALSE(preview.has_value());
   CHECK(preview.error().message() == "rule 'bad': match.subject_regex: invalid regex: missing ): (");
-}
-
-TEST_CASE("the holder swaps rule sets while other threads evaluate", "[rules][holder]") {
-  rule_set_holder holder;
-  auto m = make_email("contoso", "u-1", "a@news.example", {}, "Newsletter");
-  CHECK(holder.load()->evaluate(m, {}).decided_by == nullptr);
-
-  auto exclude = make_rule("x", rule_level::org, "", rule_action::exclude, R"({"subject_contains": "news"})");
-  auto include = make_rule("i", rule_level::org, "", rule_action::include, R"({"subject_contains": "news"})");
-  auto set_x = *compiled_rule_set::compile({exclude});
-  auto set_i = *compiled_rule_set::compile({include});
-
-  std::atomic<bool> stop{false};
-  std::atomic<int> bad{0};
-  std::atomic<int> evaluated{0};
-  std::vector<std::thread> readers;
-  for (int t = 0; t < 2; ++t)
-    readers.emplace_back([&] {
-      while (!stop.load()) {
-        auto set = holder.load();
-        auto v = set->evaluate(m, {}).to_verdict();
-        // A verdict always comes from exactly one of the sets that were ever stored.
-        bool ok = v.rule_id.empty() || (v.rule_id == "x" && v.action == rule_action::exclude)
-                  || (v.rule_id == "i" && v.action == rule_action::include);
-        bad += !ok;
-        ++evaluated;
-      }
-    });
-  for (int i = 0; i < 20000; ++i)
-    holder.store(i % 2 ? set_x : set_i);
-  // Let the readers evaluate at least once more after the last store before stopping them.
-  int seen = evaluated.load();
-  while (evaluated.load() < seen + 100)
-    std::this_thread::yield();
-  stop = true;
-  for (auto& t : readers)
-    t.join();
-  CHECK(bad.load() == 0);
-  CHECK(holder.load()->evaluate(m, {}).to_verdict().rule_id == "x");
-
-  CHECK_FALSE(holder.replace({make_rule("", rule_level::org, "", rule_action::exclude, "{}")}));
-  CHECK(holder.load()->evaluate(m, {}).to_verdict().rule_id == "x");  // old set kept
-  CHECK(holder.replace({include}));
-  CHECK(holder.load()->evaluate(m, {}).to_verdict().rule_id == "i");
-  holder.store(nullptr);  // never leaves the engine without a set
-  REQUIRE(holder.load() != nullptr);
-  CHECK(holder.load()->rules().empty());
 }

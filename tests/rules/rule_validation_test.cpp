@@ -117,12 +117,12 @@ TEST_CASE("the rule envelope is checked: id, scope per level", "[rules][validati
   CHECK(rule_error(r) == "scope: org rules have no scope (got 'contoso')");
   r.level = rule_level::tenant;
   r.scope = "";
-  CHECK(rule_error(r) == "scope: a tenant rule needs the tenant id as its scope");
+  CHECK(rule_error(r) == "scope: is required for a tenant rule (the tenant id it applies to)");
   r.scope = "Contoso Ltd";
   CHECK(rule_error(r) == "scope: 'Contoso Ltd' is not a tenant id (1..63 of [a-z0-9-])");
   r.level = rule_level::user;
   r.scope = "";
-  CHECK(rule_error(r) == "scope: a user rule needs the user id as its scope");
+  CHECK(rule_error(r) == "scope: is required for a user rule (the user id it applies to)");
   r.scope = "Contoso/u-1001";
   CHECK_THAT(rule_error(r), StartsWith("scope: 'Contoso' is not a tenant id"));
   r = ok;

@@ -191,3 +191,58 @@ TEST_CASE("purging the same item twice fails the second time and audits once",
   }
   CHECK(test::dump_environment(dir.path()).at("audit").size() == 2);
 }
+
+TEST_CASE("a rule change puts, removes, purges and audits in one transaction or not at all",
+          "[store][purge][rules]") {
+  test::temp_dir dir;
+  auto rule_of = [](const std::string& id, uint32_t version) {
+    rule r;
+    r.id = id;
+    r.version = version;
+    r.match = R"({"subject_contains":"x"})";
+    return r;
+  };
+  {
+    auto store = open_store(dir.path());
+    fill(*store);
+    REQUIRE(store->put_rule(rule_of("old", 1)));
+    rule_change change;
+    change.put = {rule_of("new", 1), rule_of("old", 2)};
+    change.at = 9000;
+    change.actor = "api:key-1";
+    change.action = "rule.put";
+    change.details = R"({"rule":"new"})";
+    REQUIRE(store->change_rules(change));
+    auto rules = store->list_rules();
+    REQUIRE(rules.has_value());
+    REQUIRE(rules->size() == 2);
+    CHECK(rules->at(0).id == "new");
+    CHECK(rules->at(1).version == 2);
+
+    // One unknown id to remove: the purge and the put of the same change are not written.
+    rule_change refused;
+    refused.purge = {{"contoso", "u-1", "C-contoso-u-1-inbox-3", false}};
+    refused.put = {rule_of("third", 1)};
+    refused.remove = {"new", "no-such-rule"};
+    refused.at = 9001;
+    refused.action = "purge";
+    auto s = store->change_rules(refused);
+    CHECK(s.code() == status_code::not_found);
+    CHECK_THAT(s.message(), Catch::Contains("no-such-rule"));
+    CHECK(store->list_rules()->size() == 2);
+    CHECK(store->get_email("contoso", "u-1", "C-contoso-u-1-inbox-3").has_value());
+
+    refused.remove = {"new"};
+    REQUIRE(store->change_rules(refused));
+    rules = store->list_rules();
+    REQUIRE(rules->size() == 2);
+    CHECK(rules->at(0).id == "old");
+    CHECK(rules->at(1).id == "third");
+    CHECK(store->get_email("contoso", "u-1", "C-contoso-u-1-inbox-3").error().code()
+          == status_code::not_found);
+  }
+  auto audit = test::dump_environment(dir.path()).at("audit");
+  REQUIRE(audit.size() == 2);  // one record per committed change, none for the refused one
+  CHECK(audit[0].second.find("api:key-1") != std::string::npos);
+  CHECK(audit[1].second.find("purge") != std::string::npos);
+}
