@@ -7,7 +7,7 @@
 
 #include <caf/all.hpp>
 
-#include "actors/clock.hpp"
+#include "messages/clock.hpp"
 #include "rule_admin/rule_edit.hpp"
 #include "rule_admin/rule_purge_plan.hpp"
 #include "rule_admin/store_rule_catalog.hpp"

@@ -33,7 +33,7 @@ std::string key(const std::string& id) { return "contoso|u-1|" + id; }
 
 TEST_CASE("a rule put through the evaluator excludes from the next page on, with no restart",
           "[engine][rules][evaluator]") {
-  temp_dir dir;
+  temp_directory dir;
   std::shared_ptr<lmdb_store> rules_store{open_store(dir.path())};
   tenant_settings contoso;
   contoso.id = "contoso";

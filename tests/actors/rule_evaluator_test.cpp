@@ -67,7 +67,7 @@ std::shared_ptr<lmdb_store> deployment_store(const std::string& path) {
 }
 
 struct evaluator_fixture {
-  test::temp_dir dir;
+  test::temp_directory dir;
   std::shared_ptr<lmdb_store> store = deployment_store(dir.path());
   coordinator_config cfg;
   caf::actor_system sys{cfg};
@@ -268,7 +268,7 @@ struct threaded_config : caf::actor_system_config {
 TEST_CASE("preview counts what a rule would newly exclude; purge removes exactly that with "
           "the preview's token and stores the rule in the same transaction",
           "[actors][rules][evaluator][purge]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = deployment_store(dir.path());
   auto page = sample::make_email_page("contoso", "u-1", "inbox", 1, 0, 9, "M-");
   for (size_t i = 0; i < page.items.size(); ++i)

@@ -110,7 +110,8 @@ public:
   /// Every port made, in order, with the tenant it was made for.
   std::vector<std::pair<tenant_id, std::shared_ptr<scripted_port>>> made;
 
-  caf::expected<std::shared_ptr<graph_port>> make_port(const tenant_settings& t) override {
+  caf::expected<std::shared_ptr<graph_port>> make_port(const tenant_settings& t,
+                                                      std::shared_ptr<spdlog::logger>) override {
     if (refuse)
       return refuse;
     auto port = std::make_shared<scripted_port>();

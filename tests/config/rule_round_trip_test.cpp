@@ -10,10 +10,10 @@
 #include "config/config_loader.hpp"
 #include "config/declarative_apply.hpp"
 #include "rules/rule_json.hpp"
-#include "tests/config/temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 using namespace m365;
-using m365::testing::temp_directory;
+using m365::test::temp_directory;
 
 namespace {
 

@@ -6,10 +6,10 @@
 #include "config/credential_material.hpp"
 #include "config/sealed_credentials.hpp"
 #include "store/lmdb_store.hpp"
-#include "tests/config/temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 using namespace m365;
-using m365::testing::temp_directory;
+using m365::test::temp_directory;
 
 TEST_CASE("the sealed credential loader opens a tenant's secret with the master key only",
           "[config][secret_box][store]") {

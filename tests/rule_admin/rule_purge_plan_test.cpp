@@ -38,7 +38,7 @@ rule newsletters() {
 
 TEST_CASE("a purge plan finds the newly excluded items and a purge removes exactly them",
           "[rule_admin][purge][store]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto store = test::open_store(dir.path());
   fill(*store);
   CHECK(validate_candidate_rule(*store, newsletters()));

@@ -194,7 +194,7 @@ TEST_CASE("purging the same item twice fails the second time and audits once",
 
 TEST_CASE("a rule change puts, removes, purges and audits in one transaction or not at all",
           "[store][purge][rules]") {
-  test::temp_dir dir;
+  test::temp_directory dir;
   auto rule_of = [](const std::string& id, uint32_t version) {
     rule r;
     r.id = id;
